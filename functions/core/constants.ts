@@ -10,7 +10,8 @@ export const REPLICATION_ROLE = {
 } as const;
 
 /** `arn:<partition>:iam::aws:policy/aws-service-role/ECRReplicationServiceRolePolicy` in any partition. */
-export const MANAGED_POLICY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::aws:policy\/aws-service-role\/ECRReplicationServiceRolePolicy$/;
+export const MANAGED_POLICY_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:iam::aws:policy\/aws-service-role\/ECRReplicationServiceRolePolicy$/;
 
 export function managedPolicyArn(partition = 'aws'): string {
   return `arn:${partition}:iam::aws:policy/aws-service-role/${REPLICATION_ROLE.managedPolicyName}`;

@@ -21,7 +21,13 @@ export interface Destination {
 
 /** The outcome of `DescribeRegistry` in one Region. */
 export type RegistryRead =
-  | { readonly region: string; readonly outcome: 'read'; readonly replicationConfiguration: unknown }
+  | {
+      readonly region: string;
+      readonly outcome: 'read';
+      /** The account that owns the registry, as `DescribeRegistry` returns it. */
+      readonly registryId: string | undefined;
+      readonly replicationConfiguration: unknown;
+    }
   | { readonly region: string; readonly outcome: 'not-enabled'; readonly error: AwsError }
   | { readonly region: string; readonly outcome: 'unreadable'; readonly error: AwsError };
 

@@ -1,0 +1,21 @@
+/**
+ * Maps over `items` with at most `limit` calls in flight, keeping the input order in the result.
+ * @example
+ * const reads = await mapBounded(regions, 8, (region) => reader.readRegistry(region));
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
