@@ -1,3 +1,4 @@
+import type { AlertRecord, Notification } from './alert-types.js';
 import type { DeletionTask, RegistryRead, RoleRead } from './types.js';
 
 /**
@@ -15,4 +16,30 @@ export interface AccountReader {
   readRole(): Promise<RoleRead>;
   /** `GetServiceLinkedRoleDeletionStatus`. Never throws: a failure is reported in `error` with status `UNKNOWN`. */
   readDeletionTask(taskId: string): Promise<DeletionTask>;
+}
+
+/**
+ * Remembers what was announced (safety invariant 4). Implemented over DynamoDB (Lambda) and a JSON file (CLI).
+ * Every write is conditional: a `false` result means another invocation got there first, never an error.
+ * Failures to reach the store throw (so the invocation is retried).
+ */
+export interface AlertStore {
+  /** Every alert record of the account (open and resolved). */
+  load(account: string): Promise<AlertRecord[]>;
+  /** Stores `next` if the stored version of (account, code) is `expectedVersion` (0: none stored). */
+  compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean>;
+  /** Has this event id been handled successfully already? */
+  hasSeenEvent(eventId: string): Promise<boolean>;
+  /** Records a handled event id, kept until `expiresAt` (ISO-8601). */
+  rememberEvent(eventId: string, expiresAt: string): Promise<void>;
+  /** The role deletion task being followed for the account, if any. */
+  deletionTask(account: string): Promise<string | undefined>;
+  /** Starts (a task id) or stops (`undefined`) following a role deletion task. */
+  setDeletionTask(account: string, taskId: string | undefined): Promise<void>;
+}
+
+/** A channel people read. `send` resolves when delivered and throws when it was not (after its own retries). */
+export interface Notifier {
+  readonly channel: string;
+  send(notification: Notification): Promise<void>;
 }

@@ -157,8 +157,10 @@ function findingsFor(read: AccountRead, regions: readonly RegionReport[], desire
 function deletionBlocked(read: AccountRead, replicatingNames: readonly string[]): Finding | undefined {
   const task = read.deletion;
   if (!task) return undefined;
-  const pending = task.status === 'IN_PROGRESS' || task.status === 'NOT_STARTED';
-  if (task.status !== 'FAILED' && !(pending && replicatingNames.length > 0)) return undefined;
+  // Level-triggered: a task that FAILED blocks only while something still replicates; once replication is gone
+  // everywhere, the orphan rule speaks instead.
+  const blocking = ['FAILED', 'IN_PROGRESS', 'NOT_STARTED'].includes(task.status);
+  if (!blocking || replicatingNames.length === 0) return undefined;
   const usageRegions = [...new Set(task.usage.map((usage) => usage.region))].sort();
   const regions = usageRegions.length > 0 ? usageRegions : [...replicatingNames];
   const why =

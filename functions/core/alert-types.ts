@@ -1,0 +1,51 @@
+import type { Finding, FindingCode } from './types.js';
+
+/** What an alert announces. */
+export type TransitionKind = 'opened' | 'changed' | 'reminder' | 'resolved';
+
+/**
+ * The remembered state of one alert, keyed by account + finding code (safety invariant 4). Written only with a
+ * compare-and-set on `version`, so that concurrent invocations over the same change announce it once.
+ */
+export interface AlertRecord {
+  readonly account: string;
+  readonly code: FindingCode;
+  readonly status: 'open' | 'resolved';
+  /** The finding's substance (code, Regions, the facts that matter): a change of it is a `changed` alert. */
+  readonly fingerprint: string;
+  /** The finding as last announced (kept after it resolves, for the resolution message). */
+  readonly finding: Finding;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  /** The last transition, announced or (while `notifiedAt` is null) still to announce. */
+  readonly transition: TransitionKind;
+  /** When the current status + fingerprint was delivered; `null` while it is still to be delivered. */
+  readonly notifiedAt: string | null;
+  /** An invocation delivering this record holds it until then; after it, another may take over. */
+  readonly claimedUntil: string | null;
+  /** 0 = never stored. */
+  readonly version: number;
+}
+
+/** Who did what, from the CloudTrail record that triggered the reconcile. */
+export interface TriggerContext {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly eventSource?: string | undefined;
+  readonly awsRegion: string;
+  readonly actorArn?: string | undefined;
+  readonly sourceIPAddress?: string | undefined;
+  readonly userAgent?: string | undefined;
+}
+
+/** One message to send: a transition of one finding. */
+export interface Notification {
+  readonly transition: TransitionKind;
+  readonly account: string;
+  /** The current finding, or for `resolved` the finding as last announced. */
+  readonly finding: Finding;
+  readonly observedAt: string;
+  /** Set when an event (not the schedule) led to this reconcile. */
+  readonly trigger?: TriggerContext | undefined;
+}
