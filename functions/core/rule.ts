@@ -22,7 +22,9 @@ const ROLE = REPLICATION_ROLE.name;
  */
 export function desiredRoleState(regions: readonly RegionReport[], regionsListed = true): DesiredRole {
   if (regions.some((region) => region.state === 'replicating')) return 'present';
-  if (!regionsListed || regions.length === 0 || regions.some((region) => region.state === 'unreadable')) {
+  // Not one registry answered (e.g. every Region "not enabled", which is also how ECR answers a bad token).
+  const noneRead = !regions.some((region) => region.state === 'not-replicating');
+  if (!regionsListed || noneRead || regions.some((region) => region.state === 'unreadable')) {
     return 'unknown';
   }
   return 'absent';
@@ -198,13 +200,14 @@ function incompleteObservation(read: AccountRead, regions: readonly RegionReport
         ? read.role.role.policiesError
         : undefined;
   const deletionError = read.deletion?.error;
-  const noRegions = read.regionsError === undefined && regions.length === 0;
+  const noRegions =
+    read.regionsError === undefined && !regions.some((r) => r.state === 'replicating' || r.state === 'not-replicating');
   if (unreadable.length === 0 && !roleError && !read.regionsError && !deletionError && !noRegions)
     return undefined;
 
   const parts = [
     read.regionsError && 'the list of Regions',
-    noRegions && 'any Region (none to read)',
+    noRegions && 'any registry (no Region answered)',
     unreadable.length > 0 && regionList(unreadable.map((region) => region.region)),
     roleError && (read.role.outcome === 'present' ? "the role's policies" : 'the role'),
     deletionError && 'the role deletion status',

@@ -1,0 +1,81 @@
+import type { AwsError } from '../core/types.js';
+
+/**
+ * The code and message of an error thrown by an SDK v3 client.
+ *
+ * SDK v3 sets `name` to the AWS error code (the exception shape's name, modelled or not). Older serializers and a few
+ * hand-made errors leave `name` as the generic `Error` and carry the code in `Code` (query/XML protocols) or `__type`
+ * (JSON protocols, sometimes qualified as `namespace#Code`), so those are read as fallbacks. Network failures
+ * surface as plain Node errors whose `code` (`ECONNREFUSED`, `ENOTFOUND`…) is the only useful name.
+ *
+ * @see https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/handling-exceptions.html
+ * @example
+ * describeAwsError(new NoSuchEntityException({ message: 'not found', $metadata: {} }));
+ * // → { code: 'NoSuchEntityException', message: 'not found' }
+ */
+export function describeAwsError(err: unknown): AwsError {
+  if (typeof err !== 'object' || err === null) return { code: 'UnknownError', message: String(err) };
+  const fields = err as {
+    name?: unknown;
+    Code?: unknown;
+    __type?: unknown;
+    code?: unknown;
+    message?: unknown;
+    Message?: unknown;
+  };
+  const name = nonEmpty(fields.name);
+  const code =
+    (name !== 'Error' ? name : undefined) ??
+    nonEmpty(fields.Code) ??
+    shortType(nonEmpty(fields.__type)) ??
+    nonEmpty(fields.code) ??
+    name ??
+    'UnknownError';
+  const message = nonEmpty(fields.message) ?? nonEmpty(fields.Message) ?? code;
+  return { code, message };
+}
+
+/**
+ * Like {@link describeAwsError}, but a call cut short by its own timeout signal is reported as code `Timeout`.
+ *
+ * The SDK's HTTP handler rejects an aborted request with a bare `AbortError` ("Request aborted") that says nothing
+ * about why, so the signal the call was given is the only reliable witness that the timeout fired.
+ */
+export function describeCallError(
+  err: unknown,
+  signal: AbortSignal,
+  operation: string,
+  timeoutMs: number,
+): AwsError {
+  if (signal.aborted) {
+    return {
+      code: 'Timeout',
+      message: `${operation} did not answer within ${timeoutMs} ms`,
+    };
+  }
+  return describeAwsError(err);
+}
+
+/**
+ * Is this the answer of a Region the account has not enabled? Opt-in Regions that are not enabled reject every call
+ * with `UnrecognizedClientException` (HTTP 400), because the account's credentials are unknown there.
+ *
+ * @see https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+ */
+export function isRegionNotEnabled(err: unknown): boolean {
+  return describeAwsError(err).code === 'UnrecognizedClientException';
+}
+
+/** Is this IAM's "no such role" answer? That is data (the role is absent), not a failure. */
+export function isAbsent(err: unknown): boolean {
+  return describeAwsError(err).code === 'NoSuchEntityException';
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** `com.amazon.coral.service#UnrecognizedClientException` → `UnrecognizedClientException` (and `Code:url` → `Code`). */
+function shortType(type: string | undefined): string | undefined {
+  return type?.split('#').pop()?.split(':')[0] || undefined;
+}

@@ -1,0 +1,45 @@
+import { DescribeRegistryCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import type { RegistryRead } from '../core/types.js';
+import { describeAwsError, describeCallError, isRegionNotEnabled } from './aws-error.js';
+
+/** How long one Region may take to answer `DescribeRegistry`, retries included, unless told otherwise. */
+export const DEFAULT_REGION_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads a Region's registry with `DescribeRegistry`. Never throws: a Region that is not enabled comes back as
+ * `not-enabled`, any other failure (access denied, throttling past the SDK's retries, timeout, network, 5xx) as
+ * `unreadable`. The replication configuration is passed through as read; the core normalizes it.
+ *
+ * The timeout covers the whole call, the SDK's retries included, so one slow Region cannot hold up a scan.
+ *
+ * @param client - an ECR client for `region`
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRegistry.html
+ * @example
+ * await readRegistry(new ECRClient({ region: 'eu-west-1' }), 'eu-west-1');
+ * // → { region: 'eu-west-1', outcome: 'read', registryId: '123456789012', replicationConfiguration: { rules: [] } }
+ */
+export async function readRegistry(
+  client: ECRClient,
+  region: string,
+  timeoutMs = DEFAULT_REGION_TIMEOUT_MS,
+): Promise<RegistryRead> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const output = await client.send(new DescribeRegistryCommand({}), { abortSignal: signal });
+    return {
+      region,
+      outcome: 'read',
+      registryId: output.registryId,
+      replicationConfiguration: output.replicationConfiguration,
+    };
+  } catch (error) {
+    if (!signal.aborted && isRegionNotEnabled(error)) {
+      return { region, outcome: 'not-enabled', error: describeAwsError(error) };
+    }
+    return {
+      region,
+      outcome: 'unreadable',
+      error: describeCallError(error, signal, 'DescribeRegistry', timeoutMs),
+    };
+  }
+}

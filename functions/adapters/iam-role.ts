@@ -1,0 +1,159 @@
+import {
+  GetRoleCommand,
+  GetServiceLinkedRoleDeletionStatusCommand,
+  type IAMClient,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { REPLICATION_ROLE } from '../core/constants.js';
+import type { AwsError, DeletionTask, RawRole, RoleRead } from '../core/types.js';
+import { describeCallError, isAbsent } from './aws-error.js';
+
+/** How long each IAM read may take, the SDK's retries (and, for the policy lists, every page) included. */
+export const DEFAULT_IAM_TIMEOUT_MS = 10_000;
+
+const DELETION_STATUSES = ['SUCCEEDED', 'IN_PROGRESS', 'FAILED', 'NOT_STARTED'] as const;
+
+type Listed = { readonly names: string[] } | { readonly error: AwsError };
+
+/**
+ * Reads the replication role by name: `GetRole`, then its attached and inline policies. Never throws.
+ *
+ * A missing role (`NoSuchEntityException`) is `absent`: data, not a failure. When `GetRole` succeeds but a policy
+ * list cannot be read, the role is still `present`: that list is `undefined` and `policiesError` says why, so the
+ * core can tell "no policies" from "policies unknown".
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
+ * @example
+ * const read = await readRole(new IAMClient({ region: 'us-east-1' }));
+ * if (read.outcome === 'present') console.log(read.role.attachedPolicyArns);
+ */
+export async function readRole(client: IAMClient, timeoutMs = DEFAULT_IAM_TIMEOUT_MS): Promise<RoleRead> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let role: Role | undefined;
+  try {
+    ({ Role: role } = await client.send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name }), {
+      abortSignal: signal,
+    }));
+  } catch (error) {
+    if (!signal.aborted && isAbsent(error)) return { outcome: 'absent' };
+    return { outcome: 'unreadable', error: describeCallError(error, signal, 'GetRole', timeoutMs) };
+  }
+  if (!role)
+    return { outcome: 'unreadable', error: { code: 'InvalidResponse', message: 'GetRole returned no Role' } };
+
+  const [attached, inline] = await Promise.all([
+    listAttachedPolicyArns(client, timeoutMs),
+    listInlinePolicyNames(client, timeoutMs),
+  ]);
+  const policiesError = 'error' in attached ? attached.error : 'error' in inline ? inline.error : undefined;
+  return {
+    outcome: 'present',
+    role: {
+      ...roleFields(role),
+      attachedPolicyArns: 'names' in attached ? attached.names : undefined,
+      inlinePolicyNames: 'names' in inline ? inline.names : undefined,
+      ...(policiesError ? { policiesError } : {}),
+    },
+  };
+}
+
+/**
+ * Follows a service-linked role deletion (`DeleteServiceLinkedRole` is asynchronous). Never throws: a failed read
+ * comes back with status `UNKNOWN` and `error`. On `FAILED`, `Reason.RoleUsageList` names the Regions (and, when the
+ * service says, the resources) still using the role.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html
+ * @example
+ * await readDeletionTask(iam, 'task/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication/…');
+ * // → { taskId, status: 'FAILED', reason: '…', usage: [{ region: 'eu-west-1', resources: [] }] }
+ */
+export async function readDeletionTask(
+  client: IAMClient,
+  taskId: string,
+  timeoutMs = DEFAULT_IAM_TIMEOUT_MS,
+): Promise<DeletionTask> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const output = await client.send(
+      new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId: taskId }),
+      { abortSignal: signal },
+    );
+    return {
+      taskId,
+      status: DELETION_STATUSES.find((status) => status === output.Status) ?? 'UNKNOWN',
+      reason: output.Reason?.Reason,
+      // The service may list all, some or none of the resources using the role in a Region.
+      usage: (output.Reason?.RoleUsageList ?? []).map((usage) => ({
+        region: usage.Region ?? 'unknown',
+        resources: usage.Resources ?? [],
+      })),
+    };
+  } catch (error) {
+    return {
+      taskId,
+      status: 'UNKNOWN',
+      reason: undefined,
+      usage: [],
+      error: describeCallError(error, signal, 'GetServiceLinkedRoleDeletionStatus', timeoutMs),
+    };
+  }
+}
+
+type RoleFields = Omit<RawRole, 'attachedPolicyArns' | 'inlinePolicyNames' | 'policiesError'>;
+
+function roleFields(role: Role): RoleFields {
+  const lastUsed = role.RoleLastUsed;
+  return {
+    roleName: role.RoleName ?? REPLICATION_ROLE.name,
+    arn: role.Arn ?? '',
+    path: role.Path ?? '',
+    // Passed through URL-encoded, as IAM returns it: the core decodes and normalizes it.
+    assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+    createDate: role.CreateDate?.toISOString(),
+    // IAM returns an empty `RoleLastUsed` for a role not used in its tracking period (400 days).
+    lastUsed:
+      lastUsed?.LastUsedDate || lastUsed?.Region
+        ? { date: lastUsed.LastUsedDate?.toISOString(), region: lastUsed.Region }
+        : undefined,
+  };
+}
+
+// Both lists are paginated (`IsTruncated`/`Marker`); the SDK paginators follow `Marker` until IAM stops sending one,
+// which it does exactly when `IsTruncated` is false.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html
+
+async function listAttachedPolicyArns(client: IAMClient, timeoutMs: number): Promise<Listed> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const names: string[] = [];
+    const pages = paginateListAttachedRolePolicies(
+      { client },
+      { RoleName: REPLICATION_ROLE.name },
+      { abortSignal: signal },
+    );
+    for await (const page of pages) {
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) names.push(policy.PolicyArn);
+    }
+    return { names };
+  } catch (error) {
+    return { error: describeCallError(error, signal, 'ListAttachedRolePolicies', timeoutMs) };
+  }
+}
+
+async function listInlinePolicyNames(client: IAMClient, timeoutMs: number): Promise<Listed> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const names: string[] = [];
+    const pages = paginateListRolePolicies(
+      { client },
+      { RoleName: REPLICATION_ROLE.name },
+      { abortSignal: signal },
+    );
+    for await (const page of pages) names.push(...(page.PolicyNames ?? []));
+    return { names };
+  } catch (error) {
+    return { error: describeCallError(error, signal, 'ListRolePolicies', timeoutMs) };
+  }
+}

@@ -1,0 +1,24 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { RecheckRequest, RecheckScheduler } from '../core/ports.js';
+
+/**
+ * Grace re-checks as delayed SQS messages (at most 15 minutes, SQS's limit): the recheck function consumes them
+ * and reconciles again. The message carries only what the alert needs to say what led to it.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html
+ */
+export class SqsRecheckScheduler implements RecheckScheduler {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async schedule(request: RecheckRequest, delaySeconds: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(request),
+        DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))),
+      }),
+    );
+  }
+}

@@ -1,0 +1,135 @@
+import {
+  DescribeRegistryCommand,
+  ECRClient,
+  ECRServiceException,
+  ServerException,
+  ValidationException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readRegistry } from '../../functions/adapters/ecr-registry.js';
+
+const ACCOUNT = '123456789012';
+const ecrMock = mockClient(ECRClient);
+
+function unmodeled(name: string, message: string, httpStatusCode = 400) {
+  return new ECRServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message });
+}
+
+describe('readRegistry', () => {
+  beforeEach(() => {
+    ecrMock.reset();
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('passes the replication configuration through as read', async () => {
+    // Prepare
+    const replicationConfiguration = {
+      rules: [
+        {
+          destinations: [{ region: 'eu-west-1', registryId: ACCOUNT }],
+          repositoryFilters: [{ filter: 'prod-', filterType: 'PREFIX_MATCH' as const }],
+        },
+      ],
+    };
+    ecrMock.on(DescribeRegistryCommand).resolves({ registryId: ACCOUNT, replicationConfiguration });
+
+    // Act
+    const read = await readRegistry(new ECRClient({ region: 'us-east-1' }), 'us-east-1');
+
+    // Assess
+    expect(read).toEqual({
+      region: 'us-east-1',
+      outcome: 'read',
+      registryId: ACCOUNT,
+      replicationConfiguration,
+    });
+    expect(ecrMock.commandCalls(DescribeRegistryCommand)).toHaveLength(1);
+  });
+
+  it('reads a registry without replication configuration as read, with nothing to pass on', async () => {
+    // Prepare
+    ecrMock.on(DescribeRegistryCommand).resolves({ registryId: ACCOUNT });
+
+    // Act
+    const read = await readRegistry(new ECRClient({ region: 'eu-west-3' }), 'eu-west-3');
+
+    // Assess
+    expect(read).toEqual({
+      region: 'eu-west-3',
+      outcome: 'read',
+      registryId: ACCOUNT,
+      replicationConfiguration: undefined,
+    });
+  });
+
+  it('reports a Region that answers UnrecognizedClientException as not-enabled', async () => {
+    // Prepare
+    ecrMock
+      .on(DescribeRegistryCommand)
+      .rejects(
+        unmodeled('UnrecognizedClientException', 'The security token included in the request is invalid.'),
+      );
+
+    // Act
+    const read = await readRegistry(new ECRClient({ region: 'me-south-1' }), 'me-south-1');
+
+    // Assess
+    expect(read).toEqual({
+      region: 'me-south-1',
+      outcome: 'not-enabled',
+      error: {
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      },
+    });
+  });
+
+  it.each([
+    [
+      'access denied',
+      unmodeled('AccessDeniedException', 'not authorized to perform ecr:DescribeRegistry', 403),
+    ],
+    ['throttling past the retries', unmodeled('ThrottlingException', 'Rate exceeded')],
+    [
+      'a server error',
+      new ServerException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }),
+    ],
+    [
+      'a validation error',
+      new ValidationException({ message: 'bad request', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'a network error',
+      Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:443'), { code: 'ECONNREFUSED' }),
+    ],
+  ])('reports %s as unreadable, with the error', async (_label, err) => {
+    // Prepare
+    ecrMock.on(DescribeRegistryCommand).rejects(err);
+
+    // Act
+    const read = await readRegistry(new ECRClient({ region: 'eu-north-1' }), 'eu-north-1');
+
+    // Assess
+    expect(read.outcome).toBe('unreadable');
+    expect(read).toMatchObject({
+      region: 'eu-north-1',
+      error: { code: (err as { code?: string }).code ?? err.name, message: err.message },
+    });
+  });
+
+  it('gives each Region 10 seconds unless told otherwise', async () => {
+    // Prepare
+    ecrMock.on(DescribeRegistryCommand).resolves({ registryId: ACCOUNT });
+    const timeout = vi.spyOn(AbortSignal, 'timeout');
+
+    // Act
+    await readRegistry(new ECRClient({ region: 'us-east-1' }), 'us-east-1');
+
+    // Assess
+    expect(timeout).toHaveBeenCalledWith(10_000);
+  });
+});
