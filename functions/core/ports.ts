@@ -1,4 +1,4 @@
-import type { AlertRecord, Notification } from './alert-types.js';
+import type { AlertRecord, Notification, TriggerContext } from './alert-types.js';
 import type { DeletionTask, RegistryRead, RoleRead } from './types.js';
 
 /**
@@ -42,4 +42,16 @@ export interface AlertStore {
 export interface Notifier {
   readonly channel: string;
   send(notification: Notification): Promise<void>;
+}
+
+/** Asks for the same reconcile again later (safety invariant 3): an SQS delayed message on Lambda. */
+export interface RecheckScheduler {
+  schedule(request: RecheckRequest, delaySeconds: number): Promise<void>;
+}
+
+/** What a grace re-check carries: enough to say, once confirmed, what led to it. */
+export interface RecheckRequest {
+  readonly account: string;
+  readonly eventId: string;
+  readonly trigger?: TriggerContext | undefined;
 }
