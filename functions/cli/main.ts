@@ -4,7 +4,11 @@ import { AwsCallError, UsageError } from '../core/errors.js';
 import { type Output, processOutput } from './output.js';
 import { scanCommand } from './scan.js';
 
-type Command = (args: readonly string[], output: Output, env: Readonly<Record<string, string | undefined>>) => Promise<number>;
+type Command = (
+  args: readonly string[],
+  output: Output,
+  env: Readonly<Record<string, string | undefined>>,
+) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   scan: { summary: 'read the account and report the role against the rule', load: async () => scanCommand },

@@ -13,7 +13,10 @@ export const processOutput: Output = {
 };
 
 /** A one-line progress indicator on a terminal; silent elsewhere so that pipelines get clean output. */
-export function progress(output: Output, label: string): { update(done: number, total: number): void; end(): void } {
+export function progress(
+  output: Output,
+  label: string,
+): { update(done: number, total: number): void; end(): void } {
   if (!output.interactive) return { update: () => {}, end: () => {} };
   return {
     update: (done, total) => process.stderr.write(`\r${label} ${done}/${total}`),

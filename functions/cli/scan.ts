@@ -43,7 +43,10 @@ export async function scanCommand(
   }
   const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
   const regions = parseRegions(values.regions, '--regions');
-  const concurrency = Math.max(1, positiveNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 100));
+  const concurrency = Math.max(
+    1,
+    positiveNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 100),
+  );
   const timeoutSeconds = positiveNumber('timeout', values.timeout, 10, 300);
 
   const reader = createAccountReader({ homeRegion: homeRegion(env), regionTimeoutMs: timeoutSeconds * 1000 });

@@ -19,10 +19,11 @@ export interface ReconcileDeps {
   readonly reminderHours?: number | undefined;
 }
 
+/** Structured logging; the Powertools Logger fits it. Every line carries its context as `extra`. */
 export interface ReconcileLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
 }
 
 /** Why this reconcile runs. Only *when* to look: the state is always read afresh (safety invariant 2). */
@@ -164,7 +165,11 @@ async function announce(
   results.forEach((result, index) => {
     const channel = deps.notifiers[index]?.channel ?? `#${index}`;
     if (result.status === 'fulfilled') channels.push(channel);
-    else failed.push({ channel, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+    else
+      failed.push({
+        channel,
+        error: result.reason instanceof Error ? result.reason.message : String(result.reason),
+      });
   });
   for (const failure of failed) {
     log.error('alert not delivered', { code: plan.code, transition: plan.kind, ...failure });
@@ -179,7 +184,11 @@ async function announce(
 }
 
 /** Stops following a deletion task once it has nothing more to say: it succeeded, or it no longer blocks. */
-async function followDeletionTask(store: AlertStore, report: Report, taskId: string | undefined): Promise<void> {
+async function followDeletionTask(
+  store: AlertStore,
+  report: Report,
+  taskId: string | undefined,
+): Promise<void> {
   if (!taskId) return;
   const blocked = report.findings.some((finding) => finding.code === 'ROLE_DELETION_BLOCKED');
   const roleGone = report.role.state === 'absent';

@@ -1,0 +1,294 @@
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import type { AlertRecord } from '../core/alert-types.js';
+import type { AlertStore } from '../core/ports.js';
+import type { FindingCode } from '../core/types.js';
+
+/** The key of the alert table; the CDK stack declares the table with the same names. */
+export const ALERT_TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** The table's TTL attribute (epoch seconds): DynamoDB deletes remembered events some time after it passes. */
+export const ALERT_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+const ALERT_PREFIX = 'ALERT#';
+const EVENT_SORT_KEY = 'EVENT';
+const DELETION_SORT_KEY = 'DELETION';
+
+type Item = Record<string, AttributeValue>;
+
+const accountKey = (account: string) => `ACCOUNT#${account}`;
+
+const alertKey = (account: string, code: string): Item => ({
+  [ALERT_TABLE_KEY.partitionKey]: { S: accountKey(account) },
+  [ALERT_TABLE_KEY.sortKey]: { S: `${ALERT_PREFIX}${code}` },
+});
+
+const eventKey = (eventId: string): Item => ({
+  [ALERT_TABLE_KEY.partitionKey]: { S: `EVENT#${eventId}` },
+  [ALERT_TABLE_KEY.sortKey]: { S: EVENT_SORT_KEY },
+});
+
+const deletionKey = (account: string): Item => ({
+  [ALERT_TABLE_KEY.partitionKey]: { S: accountKey(account) },
+  [ALERT_TABLE_KEY.sortKey]: { S: DELETION_SORT_KEY },
+});
+
+export interface DynamoDbAlertStoreOptions {
+  /** Items per `Query` page (DynamoDB's `Limit`). Default: as many as fit in DynamoDB's 1 MB page. */
+  readonly pageSize?: number;
+  /** The clock that decides whether a remembered event has expired. Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+/**
+ * The alert state in one DynamoDB table (safety invariant 4), keyed `pk` (S) + `sk` (S):
+ *
+ * | item | `pk` | `sk` | attributes |
+ * |---|---|---|---|
+ * | alert record | `ACCOUNT#<account>` | `ALERT#<code>` | the record's fields; `finding` as a JSON string; `version` (N) |
+ * | handled event | `EVENT#<eventId>` | `EVENT` | `eventId`, `expiresAt` (N, epoch seconds, the table's TTL) |
+ * | followed deletion task | `ACCOUNT#<account>` | `DELETION` | `taskId` |
+ *
+ * Records are written only with a conditional `PutItem` on their `version`, so of concurrent writers over the same
+ * version exactly one wins; the others get `false`. Every read is strongly consistent.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ * @example
+ * const store = new DynamoDbAlertStore(new DynamoDBClient({}), process.env.ALERT_TABLE_NAME);
+ * const records = await store.load('123456789012');
+ */
+export class DynamoDbAlertStore implements AlertStore {
+  private readonly pageSize: number | undefined;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    options: DynamoDbAlertStoreOptions = {},
+  ) {
+    this.pageSize = options.pageSize;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async load(account: string): Promise<AlertRecord[]> {
+    const records: AlertRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': ALERT_TABLE_KEY.partitionKey, '#sk': ALERT_TABLE_KEY.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: accountKey(account) }, ':prefix': { S: ALERT_PREFIX } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          Limit: this.pageSize,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(this.toRecord(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean> {
+    checkVersions(next, expectedVersion);
+    const condition: Pick<
+      PutItemCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    > =
+      expectedVersion === 0
+        ? {
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': ALERT_TABLE_KEY.partitionKey },
+          }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          };
+    try {
+      await this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: toItem(next), ...condition }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async hasSeenEvent(eventId: string): Promise<boolean> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: eventKey(eventId), ConsistentRead: true }),
+    );
+    if (!item) return false;
+    // TTL deletion happens some time after expiry (typically within days), so an expired item may still be read.
+    const expiresAt = item[ALERT_TABLE_TTL_ATTRIBUTE]?.N;
+    return expiresAt === undefined || Number(expiresAt) * 1000 > this.now().getTime();
+  }
+
+  async rememberEvent(eventId: string, expiresAt: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...eventKey(eventId),
+          eventId: { S: eventId },
+          [ALERT_TABLE_TTL_ATTRIBUTE]: { N: String(epochSeconds(expiresAt)) },
+        },
+      }),
+    );
+  }
+
+  async deletionTask(account: string): Promise<string | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: deletionKey(account), ConsistentRead: true }),
+    );
+    return item?.taskId?.S;
+  }
+
+  async setDeletionTask(account: string, taskId: string | undefined): Promise<void> {
+    if (taskId === undefined) {
+      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: deletionKey(account) }));
+      return;
+    }
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...deletionKey(account), taskId: { S: taskId } },
+      }),
+    );
+  }
+
+  private toRecord(item: Item): AlertRecord {
+    const where = `${item[ALERT_TABLE_KEY.partitionKey]?.S}/${item[ALERT_TABLE_KEY.sortKey]?.S}`;
+    const fail = (reason: string): never => {
+      throw new Error(`alert table ${this.tableName}: item ${where} is not an alert record: ${reason}`);
+    };
+    const text = (name: string): string => item[name]?.S ?? fail(`${name} is not a string`);
+    const nullable = (name: string): string | null => {
+      const value = item[name];
+      if (value?.NULL) return null;
+      return value?.S ?? fail(`${name} is neither a string nor null`);
+    };
+    const version = Number(item.version?.N ?? fail('version is not a number'));
+    if (!Number.isSafeInteger(version) || version < 1) fail(`version ${version} is not a positive integer`);
+    let finding: AlertRecord['finding'];
+    try {
+      finding = JSON.parse(text('finding'));
+    } catch (error) {
+      return fail(`finding is not JSON (${(error as Error).message})`);
+    }
+    return {
+      account: text('account'),
+      code: text('code') as FindingCode,
+      status: text('status') as AlertRecord['status'],
+      fingerprint: text('fingerprint'),
+      finding,
+      openedAt: text('openedAt'),
+      updatedAt: text('updatedAt'),
+      transition: text('transition') as AlertRecord['transition'],
+      notifiedAt: nullable('notifiedAt'),
+      claimedUntil: nullable('claimedUntil'),
+      version,
+    };
+  }
+}
+
+function toItem(record: AlertRecord): Item {
+  const nullable = (value: string | null): AttributeValue => (value === null ? { NULL: true } : { S: value });
+  return {
+    ...alertKey(record.account, record.code),
+    account: { S: record.account },
+    code: { S: record.code },
+    status: { S: record.status },
+    fingerprint: { S: record.fingerprint },
+    finding: { S: JSON.stringify(record.finding) },
+    openedAt: { S: record.openedAt },
+    updatedAt: { S: record.updatedAt },
+    transition: { S: record.transition },
+    notifiedAt: nullable(record.notifiedAt),
+    claimedUntil: nullable(record.claimedUntil),
+    version: { N: String(record.version) },
+  };
+}
+
+/** A record's version only ever steps by one: the stored version is `next.version`, expected + 1. */
+function checkVersions(next: AlertRecord, expectedVersion: number): void {
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    throw new RangeError(`expectedVersion must be a whole number ≥ 0, got ${expectedVersion}`);
+  }
+  if (next.version !== expectedVersion + 1) {
+    throw new RangeError(
+      `the record to store must have version ${expectedVersion + 1} (expected + 1), got ${next.version}`,
+    );
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+function epochSeconds(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms))
+    throw new RangeError(`expiresAt must be an ISO-8601 date-time, got ${JSON.stringify(iso)}`);
+  return Math.ceil(ms / 1000);
+}
+
+/**
+ * Creates the alert table as the CDK stack declares it (on-demand billing, `pk` + `sk`) and waits until it is
+ * ACTIVE. An existing table of that name is accepted if its key schema matches. TTL is not switched on here (the
+ * stack does it; the store ignores expired events either way).
+ *
+ * @example
+ * await createAlertTable(client, 'alerts');
+ * const store = new DynamoDbAlertStore(client, 'alerts');
+ */
+export async function createAlertTable(
+  client: DynamoDBClient,
+  tableName: string,
+  maxWaitSeconds = 120,
+): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: ALERT_TABLE_KEY.partitionKey, AttributeType: 'S' },
+          { AttributeName: ALERT_TABLE_KEY.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: ALERT_TABLE_KEY.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ALERT_TABLE_KEY.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: unknown } | null)?.name !== 'ResourceInUseException') throw error;
+  }
+  await waitUntilTableExists(
+    { client, maxWaitTime: maxWaitSeconds, minDelay: 0.1, maxDelay: 5 },
+    { TableName: tableName },
+  );
+  const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const keys = (table?.KeySchema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+  const expected = `${ALERT_TABLE_KEY.partitionKey}:HASH,${ALERT_TABLE_KEY.sortKey}:RANGE`;
+  if (keys !== expected) {
+    throw new Error(
+      `table ${tableName} exists with key schema ${keys}, not ${expected}: choose another name`,
+    );
+  }
+}

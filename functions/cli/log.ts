@@ -1,0 +1,9 @@
+import type { ReconcileLog } from '../reconcile/reconcile.js';
+import type { Output } from './output.js';
+
+/** Structured log lines on stderr, one JSON object each, so that stdout stays machine-readable. */
+export function stderrLog(output: Output): ReconcileLog {
+  const line = (level: string) => (message: string, extra: Record<string, unknown>) =>
+    output.err(JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...extra }));
+  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
+}

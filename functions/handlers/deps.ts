@@ -1,0 +1,50 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createAccountReader } from '../adapters/account-reader.js';
+import { readWebhookUrl } from '../adapters/secret.js';
+import { SlackNotifier } from '../adapters/slack-notifier.js';
+import { SnsNotifier } from '../adapters/sns-notifier.js';
+import type { Config } from '../config.js';
+import type { AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
+import type { ReconcileDeps, ReconcileLog } from '../reconcile/reconcile.js';
+
+/** The channels the configuration names: SNS when a topic is set, Slack when a webhook (or its secret) is. */
+export function createNotifiers(config: Config, log: ReconcileLog): Notifier[] {
+  const notifiers: Notifier[] = [];
+  if (config.alertTopicArn) {
+    notifiers.push(
+      new SnsNotifier(new SNSClient({ region: regionOfArn(config.alertTopicArn) }), config.alertTopicArn),
+    );
+  }
+  if (config.slackWebhookUrl) {
+    notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log }));
+  } else if (config.slackWebhookSecretArn) {
+    const secretArn = config.slackWebhookSecretArn;
+    const secrets = new SecretsManagerClient({ region: regionOfArn(secretArn) });
+    notifiers.push(new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log }));
+  }
+  return notifiers;
+}
+
+/** The same reconcile dependencies for the Lambda and the CLI; only the store and the re-check differ. */
+export function createReconcileDeps(
+  config: Config,
+  parts: { store: AlertStore; recheck?: RecheckScheduler | undefined; log: ReconcileLog; now?: () => Date },
+): ReconcileDeps {
+  return {
+    reader: createAccountReader({}),
+    store: parts.store,
+    notifiers: createNotifiers(config, parts.log),
+    recheck: parts.recheck,
+    now: parts.now ?? (() => new Date()),
+    log: parts.log,
+    regions: config.regions,
+    graceSeconds: config.graceSeconds,
+    reminderHours: config.reminderHours,
+  };
+}
+
+/** `arn:aws:sns:eu-west-1:…` → `eu-west-1`; `undefined` lets the SDK's Region chain decide. */
+function regionOfArn(arn: string): string | undefined {
+  return arn.split(':')[3] || undefined;
+}

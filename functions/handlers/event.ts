@@ -1,0 +1,75 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
+import { SqsRecheckScheduler } from '../adapters/sqs-recheck-scheduler.js';
+import { type Config, ENV, loadConfig } from '../config.js';
+import { UsageError } from '../core/errors.js';
+import type { ReconcileDeps } from '../reconcile/reconcile.js';
+import { createReconcileDeps } from './deps.js';
+import { type HandleResult, handleEvent } from './handle-event.js';
+import { createTelemetry, METRIC_NAMESPACE, type MetricSink, type Telemetry } from './telemetry.js';
+
+/** Built once per container, on first use (not at import, so that tests control the environment). */
+let built: { deps: ReconcileDeps; telemetry: Telemetry; metrics: Metrics; logger: Logger } | undefined;
+
+export function lambdaParts(env: Readonly<Record<string, string | undefined>> = process.env) {
+  if (built) return built;
+  const config = loadConfig(env);
+  const logger = new Logger({ serviceName: 'ecr-replication-role-reconciler' });
+  const metrics = new Metrics({
+    namespace: METRIC_NAMESPACE,
+    serviceName: 'ecr-replication-role-reconciler',
+  });
+  const deps = createReconcileDeps(config, {
+    store: new DynamoDbAlertStore(
+      new DynamoDBClient({}),
+      required(config, 'alertTableName', ENV.alertTableName),
+    ),
+    recheck: config.graceQueueUrl
+      ? new SqsRecheckScheduler(new SQSClient({}), config.graceQueueUrl)
+      : undefined,
+    log: logger,
+  });
+  built = { deps, telemetry: createTelemetry(logger, metricSink(metrics)), metrics, logger };
+  return built;
+}
+
+/** EventBridge → reconcile. Throws on failure so that Lambda retries and the on-failure destination keeps it. */
+export async function handler(event: unknown, context?: Context): Promise<HandleResult> {
+  const { deps, telemetry, metrics, logger } = lambdaParts();
+  logger.addContext(context ?? ({} as Context));
+  logger.appendKeys({ eventId: eventIdOf(event) });
+  try {
+    return await handleEvent(deps, telemetry, event);
+  } finally {
+    metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+}
+
+export function metricSink(metrics: Metrics): MetricSink {
+  return {
+    count(name, value, dimensions) {
+      if (!dimensions) return metrics.addMetric(name, MetricUnit.Count, value);
+      const single = metrics.singleMetric();
+      for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+      single.addMetric(name, MetricUnit.Count, value);
+    },
+  };
+}
+
+function required<K extends keyof Config>(config: Config, key: K, variable: string): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined)
+    throw new UsageError(`${variable} is not set: the function needs it (the CDK stack sets it).`);
+  return value as NonNullable<Config[K]>;
+}
+
+function eventIdOf(event: unknown): string | undefined {
+  const record = event as { id?: unknown; detail?: { eventID?: unknown } } | null;
+  const id = record?.detail?.eventID ?? record?.id;
+  return typeof id === 'string' ? id : undefined;
+}

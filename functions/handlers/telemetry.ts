@@ -1,0 +1,69 @@
+import type { Classification, Trigger } from '../core/classify.js';
+import type { Report } from '../core/types.js';
+import type { ReconcileLog, SentNotification } from '../reconcile/reconcile.js';
+
+/** Counts for CloudWatch (EMF on Lambda). Dimensions are low-cardinality labels. */
+export interface MetricSink {
+  count(name: string, value: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+export const METRIC_NAMESPACE = 'EcrReplicationRoleReconciler';
+
+/** What the handler says about each event, in logs and metrics. One place, so that both stay consistent. */
+export interface Telemetry {
+  malformed(eventId: string | undefined, issues: readonly string[]): void;
+  ignored(classification: Extract<Classification, { relevant: false }>, eventId: string | undefined): void;
+  relevant(trigger: Trigger, reason: string): void;
+  reconciled(report: Report, notifications: readonly SentNotification[]): void;
+}
+
+export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemetry {
+  return {
+    malformed(eventId, issues) {
+      log.error('malformed event', { eventId: eventId ?? null, issues });
+      metrics.count('MalformedEvents', 1);
+    },
+    ignored(classification, eventId) {
+      if (classification.attempt) {
+        // A failed call on the protected role changes nothing, but who tried, and from where, is worth keeping.
+        const { errorCode, eventName, actorArn, sourceIPAddress, awsRegion } = classification.attempt;
+        log.info('failed call on the replication role', {
+          eventId,
+          eventName,
+          errorCode,
+          actorArn,
+          sourceIPAddress,
+          awsRegion,
+        });
+      } else {
+        log.info('event ignored', { eventId, reason: classification.reason });
+      }
+      metrics.count('EventsIgnored', 1, { Reason: classification.attempt ? 'FailedCall' : 'NotRelevant' });
+    },
+    relevant(trigger, reason) {
+      log.info('reconciling', { eventId: trigger.eventId, trigger: trigger.kind, reason });
+    },
+    reconciled(report, notifications) {
+      const unreadable = report.regions.filter((region) => region.state === 'unreadable').length;
+      const roleUnreadable = report.role.error ? 1 : 0;
+      log.info('reconciled', {
+        account: report.account,
+        desiredRole: report.desiredRole,
+        findingCodes: report.findings.map((finding) => finding.code),
+        unreadableRegions: report.regions.filter((r) => r.state === 'unreadable').map((r) => r.region),
+      });
+      for (const finding of report.findings) metrics.count('Findings', 1, { Code: finding.code });
+      metrics.count(
+        'OpenHighFindings',
+        report.findings.filter((finding) => finding.severity === 'high').length,
+      );
+      metrics.count('ObservationErrors', unreadable + roleUnreadable);
+      for (const notification of notifications) {
+        for (const channel of notification.channels) {
+          metrics.count('AlertsSent', 1, { Channel: channel, Transition: notification.transition });
+        }
+        for (const { channel } of notification.failed) metrics.count('AlertsFailed', 1, { Channel: channel });
+      }
+    },
+  };
+}
