@@ -1,0 +1,136 @@
+import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import {
+  EcrReplicationRoleReconciler,
+  type EcrReplicationRoleReconcilerProps,
+} from '../../infra/ecr-replication-role-reconciler.js';
+import { ACCOUNT, SKIP_BUNDLING } from './templates.js';
+
+function reconcilerIn(
+  props: Partial<EcrReplicationRoleReconcilerProps>,
+  region: string | null = 'us-east-1',
+) {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new Stack(app, 'Hub', { env: { account: ACCOUNT, region: region ?? undefined } });
+  const reconciler = new EcrReplicationRoleReconciler(stack, 'Reconciler', {
+    regions: ['us-east-1'],
+    ...props,
+  });
+  return { app, stack, reconciler };
+}
+
+describe('EcrReplicationRoleReconciler props', () => {
+  it.each([
+    [{ regions: [] }, /regions: no Region given/],
+    [{ regions: ['us-east-1', 'moon-base-one'] }, /regions: not a Region name: moon-base-one/],
+    [{ regions: ['US-EAST-1'] }, /not a Region name: US-EAST-1/],
+    [{ graceSeconds: -1 }, /graceSeconds must be a whole number from 0 to 900 .*not -1/],
+    [{ graceSeconds: 901 }, /graceSeconds must be a whole number from 0 to 900/],
+    [{ graceSeconds: 1.5 }, /graceSeconds must be a whole number/],
+    [{ reminderHours: 0 }, /reminderHours must be from 1 to 8760, not 0/],
+    [{ reminderHours: 24 * 366 }, /reminderHours must be from 1 to 8760/],
+    [{ reminderHours: Number.NaN }, /reminderHours must be from 1 to 8760/],
+    [{ alertEmail: 'platform team' }, /alertEmail is not an email address: "platform team"/],
+    [
+      { slackWebhookSecretArn: 'arn:aws:s3:::webhooks/slack' },
+      /slackWebhookSecretArn is not a Secrets Manager secret ARN/,
+    ],
+    [{ slackWebhookSecretArn: 'slack-webhook' }, /slackWebhookSecretArn is not a Secrets Manager secret ARN/],
+  ] as const)('refuses %j at synth, saying why', (props, error) => {
+    expect(() => reconcilerIn(props as Partial<EcrReplicationRoleReconcilerProps>)).toThrow(error);
+    expect(() => reconcilerIn(props as Partial<EcrReplicationRoleReconcilerProps>)).toThrow(
+      /^EcrReplicationRoleReconciler: /,
+    );
+  });
+
+  it('refuses a stack without an explicit Region', () => {
+    expect(() => reconcilerIn({}, null)).toThrow(/needs an explicit Region/);
+  });
+
+  it.each([0, 900])('accepts graceSeconds %d', (graceSeconds) => {
+    const { stack } = reconcilerIn({ graceSeconds });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GRACE_SECONDS: String(graceSeconds) }) },
+    });
+  });
+
+  it('defaults to an hourly schedule, a 120 s grace, no reminders, no email and no Slack', () => {
+    const { stack } = reconcilerIn({});
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const variables = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables,
+    );
+    expect(variables[0]).toMatchObject({ GRACE_SECONDS: '120' });
+    for (const env of variables) {
+      expect(env).not.toHaveProperty('REMINDER_HOURS');
+      expect(env).not.toHaveProperty('SLACK_WEBHOOK_SECRET_ARN');
+    }
+  });
+
+  it('takes any EventBridge schedule', () => {
+    const { stack } = reconcilerIn({ schedule: events.Schedule.rate(Duration.minutes(15)) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+    });
+  });
+
+  it('applies the removal policy to the table, the key and the log groups', () => {
+    const { stack } = reconcilerIn({ removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']) {
+      template.allResources(type, { DeletionPolicy: 'Delete' });
+    }
+  });
+
+  it('does not watch ECR on the default bus when the hub Region is not watched', () => {
+    const { stack } = reconcilerIn({ regions: ['eu-west-1'] });
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+    const onDefault = rules.filter((rule) => rule.Properties.EventBusName === undefined);
+    expect(
+      onDefault.map((rule) => rule.Properties.EventPattern?.source ?? rule.Properties.ScheduleExpression),
+    ).toEqual(['rate(1 hour)', ['aws.iam'], ['aws.account']]);
+    const onBus = rules.filter((rule) => rule.Properties.EventBusName !== undefined);
+    expect(onBus.map((rule) => rule.Properties.EventPattern.source)).toEqual([['aws.ecr']]);
+  });
+});
+
+describe('EcrReplicationRoleReconciler with a partial secret ARN', () => {
+  const partial = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:reconciler/slack`;
+  const { app, stack } = reconcilerIn({ slackWebhookSecretArn: partial });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  const template = Template.fromStack(stack);
+
+  it('reads the secret by its partial ARN followed by the six characters Secrets Manager appends', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    expect(statements.filter((statement) => statement.Sid === 'ReadSlackWebhook')).toEqual([
+      {
+        Sid: 'ReadSlackWebhook',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: `${partial}-??????`,
+      },
+      {
+        Sid: 'ReadSlackWebhook',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: `${partial}-??????`,
+      },
+    ]);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLACK_WEBHOOK_SECRET_ARN: partial }) },
+    });
+  });
+
+  it('still passes cdk-nag, the wildcard being suppressed with a reason', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual(
+      [],
+    );
+  });
+});
