@@ -72,6 +72,7 @@ function pointSdkAt(account: LocalAccount): () => void {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_REGION: 'us-east-1',
     AWS_MAX_ATTEMPTS: '2',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) {
     delete process.env[name];

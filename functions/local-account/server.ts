@@ -1,0 +1,291 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPLICATION_ROLE } from '../core/constants.js';
+import {
+  type ApiRequest,
+  ec2,
+  ecr,
+  ecrError,
+  iam,
+  type Published,
+  queryError,
+  sns,
+  sts,
+  type WireResponse,
+} from './protocols.js';
+import {
+  AccountState,
+  ApiError,
+  DEFAULT_ENABLED_REGIONS,
+  DEFAULT_NOT_OPTED_IN,
+  type OptInStatus,
+  type ReplicationRule,
+  trustPolicyFor,
+} from './state.js';
+
+export type Fault = 'throttle' | 'access-denied' | 'server-error' | 'timeout' | 'not-enabled';
+
+/** Which calls a fault or a latency applies to; an unset field matches any. */
+export interface CallMatch {
+  readonly service?: string;
+  readonly region?: string;
+  readonly operation?: string;
+}
+
+export interface Call {
+  readonly service: string;
+  readonly operation: string;
+  readonly region: string;
+  readonly at: number;
+}
+
+export interface SlackResponse {
+  readonly status: number;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  /** Never answer: the caller's timeout has to end the request. */
+  readonly hang?: boolean;
+}
+
+export interface LocalAccountOptions {
+  readonly account?: string;
+  /** The account's Regions; names alone are enabled. Default: the 17 default Regions plus 4 not opted in. */
+  readonly regions?: readonly (string | { name: string; optInStatus?: OptInStatus })[] | undefined;
+  /** Delay before every AWS answer, in ms. */
+  readonly latencyMs?: number | undefined;
+  readonly port?: number | undefined;
+}
+
+/** The local account: a running endpoint and the handles to shape its state for a scenario. */
+export interface LocalAccount {
+  readonly url: string;
+  readonly accountId: string;
+  readonly slackWebhookUrl: string;
+  readonly state: AccountState;
+  readonly calls: readonly Call[];
+  readonly published: readonly Published[];
+  readonly slackMessages: readonly { readonly path: string; readonly body: unknown }[];
+  resetCalls(): void;
+  putReplication(region: string, rules: readonly ReplicationRule[]): void;
+  clearReplication(region: string): void;
+  createServiceLinkedRole(): void;
+  /** Removes a role whatever it is, as drift would (AWS itself would refuse a service-linked one in use). */
+  deleteRoleOutOfBand(name: string): void;
+  createRole(role: { name: string; path: string; trustedService: string }): void;
+  /** Attaches a policy bypassing the protection of service-linked roles, to simulate policy drift. */
+  attachPolicy(roleName: string, policyArn: string): void;
+  putInlinePolicy(roleName: string, policyName: string): void;
+  setRoleLastUsed(date: string, region: string): void;
+  createTopic(name: string, region?: string): string;
+  setFault(fault: CallMatch & { fault: Fault; times?: number }): void;
+  clearFaults(): void;
+  setLatency(ms: number, match?: CallMatch): void;
+  slackRespond(...responses: SlackResponse[]): void;
+  close(): Promise<void>;
+}
+
+const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+
+/**
+ * Starts the local account on 127.0.0.1: one endpoint for every service, routed by the SigV4 credential scope
+ * (`Credential=<key>/<date>/<region>/<service>/aws4_request`), so a single `AWS_ENDPOINT_URL` reaches it all.
+ * @example
+ * const account = await startLocalAccount({ regions: ['us-east-1', 'eu-west-1'] });
+ * process.env.AWS_ENDPOINT_URL = account.url;
+ */
+export async function startLocalAccount(options: LocalAccountOptions = {}): Promise<LocalAccount> {
+  const state = new AccountState(
+    options.account ?? '123456789012',
+    options.regions ?? [
+      ...DEFAULT_ENABLED_REGIONS,
+      ...DEFAULT_NOT_OPTED_IN.map((name) => ({ name, optInStatus: 'not-opted-in' as const })),
+    ],
+  );
+  const calls: Call[] = [];
+  const published: Published[] = [];
+  const slackMessages: { path: string; body: unknown }[] = [];
+  const slackQueue: SlackResponse[] = [];
+  let faults: (CallMatch & { fault: Fault; times?: number })[] = [];
+  let latencies: (CallMatch & { ms: number })[] = options.latencyMs ? [{ ms: options.latencyMs }] : [];
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (req.url?.startsWith('/slack/')) return answerSlack(req.url, body, res);
+
+    const request = parseRequest(req, body);
+    if (!request) return send(res, { status: 400, headers: {}, body: 'not a signed AWS request' });
+    calls.push({
+      service: request.service,
+      operation: request.operation,
+      region: request.region,
+      at: Date.now(),
+    });
+
+    const delay = latencies.filter((latency) => matches(latency, request)).reduce((sum, l) => sum + l.ms, 0);
+    if (delay > 0) await sleep(delay);
+
+    const fault = faults.find((candidate) => matches(candidate, request));
+    if (fault?.times !== undefined && --fault.times <= 0) faults = faults.filter((f) => f !== fault);
+    if (fault?.fault === 'timeout') return; // never answered: the caller's timeout ends it, or close() does
+    try {
+      if (fault) throw faultError(fault.fault, request.service);
+      send(res, dispatch(request));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      send(res, request.service === 'ecr' ? ecrError(error) : queryError(request.service, error));
+    }
+  }
+
+  function dispatch(request: ApiRequest): WireResponse {
+    switch (request.service) {
+      case 'ecr':
+        return ecr(state, request);
+      case 'iam':
+        return iam(state, request);
+      case 'sts':
+        return sts(state, request);
+      case 'sns':
+        return sns(state, request, published);
+      case 'ec2':
+        return ec2(state, request);
+      default:
+        throw new ApiError('UnknownService', `The local account does not serve ${request.service}.`);
+    }
+  }
+
+  async function answerSlack(path: string, body: string, res: ServerResponse): Promise<void> {
+    const next = slackQueue.shift() ?? { status: 200, body: 'ok' };
+    if (next.hang) return;
+    if (next.status >= 200 && next.status < 300) slackMessages.push({ path, body: safeJson(body) });
+    res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers });
+    res.end(next.body ?? '');
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    accountId: state.accountId,
+    slackWebhookUrl: `${url}/slack/T000/B000/XXXX`,
+    state,
+    calls,
+    published,
+    slackMessages,
+    resetCalls: () => void calls.splice(0),
+    putReplication: (region, rules) => state.putReplication(region, rules),
+    clearReplication: (region) => state.putReplication(region, []),
+    createServiceLinkedRole: () => void state.createServiceLinkedRole(),
+    deleteRoleOutOfBand: (name) => void state.roles.delete(name.toLowerCase()),
+    createRole: ({ name, path, trustedService }) =>
+      void state.createRole(name, path, trustPolicyFor(trustedService)),
+    attachPolicy: (roleName, policyArn) => void state.role(roleName).attached.push(policyArn),
+    putInlinePolicy: (roleName, policyName) => void state.role(roleName).inline.set(policyName, '{}'),
+    setRoleLastUsed: (date, region) => {
+      state.role(REPLICATION_ROLE.name).lastUsed = { date, region };
+    },
+    createTopic: (name, region = 'us-east-1') => {
+      const arn = `arn:aws:sns:${region}:${state.accountId}:${name}`;
+      state.topics.add(arn);
+      return arn;
+    },
+    setFault: (fault) => void faults.push({ ...fault }),
+    clearFaults: () => {
+      faults = [];
+    },
+    setLatency: (ms, match = {}) => {
+      latencies = [...latencies.filter((l) => !sameMatch(l, match)), { ...match, ms }];
+    },
+    slackRespond: (...responses) => void slackQueue.push(...responses),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefined {
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    req.headers.authorization ?? '',
+  );
+  if (!scope) return undefined;
+  const [, region = '', service = ''] = scope;
+  const target = String(req.headers['x-amz-target'] ?? '');
+  if (target) {
+    return {
+      service,
+      region,
+      operation: target.replace(ECR_TARGET_PREFIX, '').replace(/^.*\./, ''),
+      params: new URLSearchParams(),
+      json: (safeJson(body) ?? {}) as Record<string, unknown>,
+    };
+  }
+  const params = new URLSearchParams(body);
+  return { service, region, operation: params.get('Action') ?? '', params, json: {} };
+}
+
+function faultError(fault: Exclude<Fault, 'timeout'>, service: string): ApiError {
+  const ecrStyle = service === 'ecr';
+  switch (fault) {
+    case 'throttle':
+      return ecrStyle
+        ? new ApiError('ThrottlingException', 'Rate exceeded')
+        : new ApiError('Throttling', 'Rate exceeded');
+    case 'access-denied':
+      if (ecrStyle)
+        return new ApiError('AccessDeniedException', 'User is not authorized to perform this operation');
+      if (service === 'ec2')
+        return new ApiError(
+          'UnauthorizedOperation',
+          'You are not authorized to perform this operation.',
+          403,
+        );
+      return new ApiError('AccessDenied', 'User is not authorized to perform this action', 403);
+    case 'server-error':
+      return new ApiError(ecrStyle ? 'ServerException' : 'ServiceUnavailable', 'Service is unavailable', 503);
+    case 'not-enabled':
+      return new ApiError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+  }
+}
+
+function matches(match: CallMatch, request: ApiRequest): boolean {
+  return (
+    (match.service === undefined || match.service === request.service) &&
+    (match.region === undefined || match.region === request.region) &&
+    (match.operation === undefined || match.operation === request.operation)
+  );
+}
+
+function sameMatch(a: CallMatch, b: CallMatch): boolean {
+  return a.service === b.service && a.region === b.region && a.operation === b.operation;
+}
+
+function send(res: ServerResponse, response: WireResponse): void {
+  res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': crypto.randomUUID() });
+  res.end(response.body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

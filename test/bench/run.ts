@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: scan wall time against the local account with a fixed per-call latency, as a ratio to that
+ * latency (median of several runs), the AWS calls per scan, and each Lambda bundle's size and cold load time.
+ * Figures go in the README. No timing is asserted anywhere in the tests: these machines are shared and noisy.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { createAccountReader } from '../../functions/adapters/account-reader.js';
+import { startLocalAccount } from '../../functions/local-account/index.js';
+import { scanAccount } from '../../functions/reconcile/scan.js';
+import { BUNDLE_OPTIONS, HANDLER_ENTRIES } from '../../infra/bundling.js';
+
+const LATENCY_MS = 50;
+const RUNS = 7;
+const REGION_COUNTS = [1, 8, 17, 34];
+const DEFAULT_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
+  'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2',
+  'eu-west-3', 'eu-north-1', 'sa-east-1',
+];
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+async function benchScan(regionCount: number) {
+  const regions = Array.from({ length: regionCount }, (_, i) => DEFAULT_REGIONS[i] ?? `zz-bench-${i + 1}`);
+  const account = await startLocalAccount({ regions, latencyMs: LATENCY_MS });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: account.url,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'us-east-1',
+  });
+  delete process.env.AWS_PROFILE;
+  account.putReplication(regions[0] as string, [{ destinations: [{ region: 'eu-west-1', registryId: account.accountId }] }]);
+  try {
+    const times: number[] = [];
+    const calls: number[] = [];
+    for (let run = 0; run < RUNS + 1; run++) {
+      // A new reader each run: clients and connections start cold, as in a fresh scan.
+      const reader = createAccountReader({ homeRegion: 'us-east-1' });
+      account.resetCalls();
+      const started = performance.now();
+      const report = await scanAccount(reader, { now: () => new Date() });
+      const elapsed = performance.now() - started;
+      if (report.regions.length !== regionCount) throw new Error(`read ${report.regions.length} Regions, expected ${regionCount}`);
+      if (run === 0) continue; // warm-up: module loading and JIT
+      times.push(elapsed);
+      calls.push(account.calls.length);
+    }
+    return { regionCount, medianMs: median(times), ratio: median(times) / LATENCY_MS, calls: median(calls) };
+  } finally {
+    await account.close();
+  }
+}
+
+async function benchBundles() {
+  const dir = await mkdtemp(join(tmpdir(), 'bundle-bench-'));
+  try {
+    const rows = [];
+    for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
+      const outfile = join(dir, `${name}.mjs`);
+      await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile, logLevel: 'silent' });
+      const bytes = (await stat(outfile)).size;
+      const loads: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const script = `const t = performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - t));`;
+        loads.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
+      }
+      rows.push({ name, kb: bytes / 1024, loadMs: median(loads) });
+    }
+    return rows;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const scans = [];
+for (const count of REGION_COUNTS) {
+  scans.push(await benchScan(count));
+  process.stderr.write(`scanned ${count} Regions\n`);
+}
+const bundles = await benchBundles();
+
+console.log(`Scan against the local account, ${LATENCY_MS} ms injected per call, median of ${RUNS} runs (Node ${process.version}):\n`);
+console.log('| Regions | median wall time | ratio to latency | AWS calls per scan | calls − Regions |');
+console.log('|---:|---:|---:|---:|---:|');
+for (const s of scans) {
+  console.log(`| ${s.regionCount} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`);
+}
+console.log(`\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`);
+console.log('| function | bundle size | cold module load |');
+console.log('|---|---:|---:|');
+for (const b of bundles) console.log(`| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`);
