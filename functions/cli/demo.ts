@@ -149,9 +149,9 @@ async function eventStory(
   let seenSlack = 0;
   let seenSns = 0;
 
-  const play = async (title: string, file: string, edit?: (event: Record<string, any>) => void) => {
+  const play = async (title: string, file: string, edit?: (event: { detail: Record<string, unknown> }) => void) => {
     heading(output, title);
-    const event = loadEventSample(file) as Record<string, any>;
+    const event = loadEventSample(file) as { detail: Record<string, unknown> };
     edit?.(event);
     const result = await handleWithGrace(deps, telemetry, event, rechecks, config.graceSeconds, quiet);
     const codes = result.report?.findings.map((finding) => finding.code).join(', ') || 'none';

@@ -10,9 +10,9 @@ export function xml(name: string, value: XmlValue, listItem = 'member'): string 
       .map(([key, child]) => xml(key, child, listItem))
       .join('')}</${name}>`;
   }
-  return `<${name}>${escape(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
