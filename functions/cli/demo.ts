@@ -149,7 +149,11 @@ async function eventStory(
   let seenSlack = 0;
   let seenSns = 0;
 
-  const play = async (title: string, file: string, edit?: (event: { detail: Record<string, unknown> }) => void) => {
+  const play = async (
+    title: string,
+    file: string,
+    edit?: (event: { detail: Record<string, unknown> }) => void,
+  ) => {
     heading(output, title);
     const event = loadEventSample(file) as { detail: Record<string, unknown> };
     edit?.(event);

@@ -201,7 +201,8 @@ function incompleteObservation(read: AccountRead, regions: readonly RegionReport
         : undefined;
   const deletionError = read.deletion?.error;
   const noRegions =
-    read.regionsError === undefined && !regions.some((r) => r.state === 'replicating' || r.state === 'not-replicating');
+    read.regionsError === undefined &&
+    !regions.some((r) => r.state === 'replicating' || r.state === 'not-replicating');
   if (unreadable.length === 0 && !roleError && !read.regionsError && !deletionError && !noRegions)
     return undefined;
 

@@ -17,9 +17,23 @@ const LATENCY_MS = 50;
 const RUNS = 7;
 const REGION_COUNTS = [1, 8, 17, 34];
 const DEFAULT_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2',
-  'eu-west-3', 'eu-north-1', 'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-north-1',
+  'sa-east-1',
 ];
 
 const median = (values: number[]) => {
@@ -37,7 +51,9 @@ async function benchScan(regionCount: number) {
     AWS_REGION: 'us-east-1',
   });
   delete process.env.AWS_PROFILE;
-  account.putReplication(regions[0] as string, [{ destinations: [{ region: 'eu-west-1', registryId: account.accountId }] }]);
+  account.putReplication(regions[0] as string, [
+    { destinations: [{ region: 'eu-west-1', registryId: account.accountId }] },
+  ]);
   try {
     const times: number[] = [];
     const calls: number[] = [];
@@ -48,7 +64,8 @@ async function benchScan(regionCount: number) {
       const started = performance.now();
       const report = await scanAccount(reader, { now: () => new Date() });
       const elapsed = performance.now() - started;
-      if (report.regions.length !== regionCount) throw new Error(`read ${report.regions.length} Regions, expected ${regionCount}`);
+      if (report.regions.length !== regionCount)
+        throw new Error(`read ${report.regions.length} Regions, expected ${regionCount}`);
       if (run === 0) continue; // warm-up: module loading and JIT
       times.push(elapsed);
       calls.push(account.calls.length);
@@ -70,7 +87,9 @@ async function benchBundles() {
       const loads: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         const script = `const t = performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - t));`;
-        loads.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
+        loads.push(
+          Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
+        );
       }
       rows.push({ name, kb: bytes / 1024, loadMs: median(loads) });
     }
@@ -87,13 +106,19 @@ for (const count of REGION_COUNTS) {
 }
 const bundles = await benchBundles();
 
-console.log(`Scan against the local account, ${LATENCY_MS} ms injected per call, median of ${RUNS} runs (Node ${process.version}):\n`);
+console.log(
+  `Scan against the local account, ${LATENCY_MS} ms injected per call, median of ${RUNS} runs (Node ${process.version}):\n`,
+);
 console.log('| Regions | median wall time | ratio to latency | AWS calls per scan | calls − Regions |');
 console.log('|---:|---:|---:|---:|---:|');
 for (const s of scans) {
-  console.log(`| ${s.regionCount} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`);
+  console.log(
+    `| ${s.regionCount} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`,
+  );
 }
-console.log(`\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`);
+console.log(
+  `\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`,
+);
 console.log('| function | bundle size | cold module load |');
 console.log('|---|---:|---:|');
 for (const b of bundles) console.log(`| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`);
