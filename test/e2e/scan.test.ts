@@ -1,0 +1,196 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPLICATION_ROLE } from '../../functions/core/constants.js';
+import type { Report } from '../../functions/core/types.js';
+import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
+import { localEnv, runCli } from '../support/cli.js';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', { name: 'af-south-1', optInStatus: 'not-opted-in' as const }];
+const toEuWest1 = [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }];
+
+let account: LocalAccount;
+
+beforeAll(async () => {
+  account = await startLocalAccount({ regions: REGIONS });
+});
+afterAll(async () => {
+  await account.close();
+});
+afterEach(() => {
+  account.clearFaults();
+  for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) account.clearReplication(region);
+  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
+});
+
+async function scanJson(...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
+  const run = await runCli(['scan', '--format', 'json', ...args], localEnv(account.url));
+  return { code: run.code, report: JSON.parse(run.stdout) as Report, stderr: run.stderr };
+}
+
+describe('scan against the local account', () => {
+  it('exits 0 in sync, with the documented JSON report', async () => {
+    account.putReplication('us-east-1', toEuWest1);
+
+    const { code, report } = await scanJson();
+
+    expect(code).toBe(0);
+    expect(report).toMatchObject({
+      account: '123456789012',
+      desiredRole: 'present',
+      role: {
+        state: 'present',
+        arn: `arn:aws:iam::123456789012:role${REPLICATION_ROLE.path}${REPLICATION_ROLE.name}`,
+        path: REPLICATION_ROLE.path,
+        serviceLinked: true,
+        trustedPrincipals: ['replication.ecr.amazonaws.com'],
+        attachedPolicyArns: ['arn:aws:iam::aws:policy/aws-service-role/ECRReplicationServiceRolePolicy'],
+        inlinePolicyNames: [],
+        lastUsed: null,
+        error: null,
+      },
+      findings: [],
+    });
+    expect(report.regions).toEqual([
+      { region: 'ap-southeast-2', state: 'not-replicating', destinations: [], error: null },
+      { region: 'eu-west-1', state: 'not-replicating', destinations: [], error: null },
+      { region: 'us-east-1', state: 'replicating', destinations: [{ region: 'eu-west-1', registryId: '123456789012' }], error: null },
+    ]);
+    expect(Date.parse(report.observedAt)).not.toBeNaN();
+  });
+
+  it('reports ROLE_MISSING and exits 2 when the role is gone while a far Region replicates', async () => {
+    account.putReplication('ap-southeast-2', toEuWest1);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+
+    const { code, report } = await scanJson();
+
+    expect(code).toBe(2);
+    expect(report.findings.map((f) => [f.code, f.severity, f.regions])).toEqual([['ROLE_MISSING', 'high', ['ap-southeast-2']]]);
+  });
+
+  it('reports ROLE_ORPHANED with RoleLastUsed when replication is cleared everywhere', async () => {
+    account.createServiceLinkedRole();
+    account.setRoleLastUsed('2026-09-01T12:00:00.000Z', 'us-east-1');
+
+    const { code, report } = await scanJson();
+
+    expect(code).toBe(2);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      code: 'ROLE_ORPHANED',
+      severity: 'low',
+      evidence: { lastUsed: { date: '2026-09-01T12:00:00.000Z', region: 'us-east-1' } },
+    });
+  });
+
+  it('reports ROLE_NOT_SERVICE_LINKED for a look-alike role', async () => {
+    account.createRole({ name: REPLICATION_ROLE.name, path: '/', trustedService: 'ec2.amazonaws.com' });
+    account.putReplication('us-east-1', toEuWest1);
+
+    const { code, report } = await scanJson();
+
+    expect(code).toBe(2);
+    expect(report.role).toMatchObject({ serviceLinked: false, path: '/', trustedPrincipals: ['ec2.amazonaws.com'] });
+    expect(report.findings.map((f) => f.code)).toEqual(['ROLE_NOT_SERVICE_LINKED']);
+  });
+
+  it('reports ROLE_POLICY_DRIFT for an extra policy on the genuine role', async () => {
+    account.putReplication('us-east-1', toEuWest1);
+    account.putInlinePolicy(REPLICATION_ROLE.name, 'extra-permissions');
+
+    const { report } = await scanJson();
+
+    expect(report.findings.map((f) => f.code)).toEqual(['ROLE_POLICY_DRIFT']);
+    expect(report.role.inlinePolicyNames).toEqual(['extra-permissions']);
+  });
+
+  it.each([
+    ['access-denied', 'AccessDeniedException'],
+    ['throttle', 'ThrottlingException'],
+    ['server-error', 'ServerException'],
+    ['timeout', 'Timeout'],
+    ['not-enabled', undefined],
+  ] as const)('never concludes an orphan when a Region fails with %s', async (fault, code) => {
+    account.createServiceLinkedRole();
+    account.setFault({ service: 'ecr', region: 'eu-west-1', fault });
+
+    const { code: exit, report } = await scanJson('--timeout', '1');
+
+    const euWest1 = report.regions.find((region) => region.region === 'eu-west-1');
+    if (code === undefined) {
+      // ECR's answer for a Region the account has not enabled: not drift, and not an unseen Region either.
+      expect(euWest1?.state).toBe('not-enabled');
+      expect(report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
+      return;
+    }
+    expect(exit).toBe(2);
+    expect(euWest1).toMatchObject({ state: 'unreadable', error: { code } });
+    expect(report.desiredRole).toBe('unknown');
+    expect(report.findings.map((f) => f.code)).toEqual(['OBSERVATION_INCOMPLETE']);
+  });
+
+  it('reads only the Regions given with --regions', async () => {
+    account.putReplication('ap-southeast-2', toEuWest1);
+
+    const { report } = await scanJson('--regions', 'us-east-1,ap-southeast-2');
+
+    expect(report.regions.map((region) => region.region)).toEqual(['ap-southeast-2', 'us-east-1']);
+  });
+
+  it('makes only read calls (read-only by default, invariant 5)', async () => {
+    account.createServiceLinkedRole();
+    account.resetCalls();
+
+    await scanJson();
+
+    const operations = new Set(account.calls.map((call) => call.operation));
+    expect([...operations].sort()).toEqual(
+      ['DescribeRegions', 'DescribeRegistry', 'GetRole', 'ListAttachedRolePolicies', 'ListRolePolicies'].sort(),
+    );
+  });
+
+  it('prints a readable table by default', async () => {
+    account.putReplication('ap-southeast-2', toEuWest1);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+
+    const run = await runCli(['scan'], localEnv(account.url));
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('[HIGH] ROLE_MISSING');
+    expect(run.stdout).toContain('→ ap-southeast-2');
+  });
+});
+
+describe('scan cannot run', () => {
+  it('exits 1 naming the bad flag', async () => {
+    const run = await runCli(['scan', '--format', 'xml']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--format must be one of table, json');
+  });
+
+  it('exits 1 on a malformed Region list', async () => {
+    const run = await runCli(['scan', '--regions', 'us-east-1,not a region']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('not a Region name: not a region');
+  });
+
+  it('exits 1 with the fix when there are no credentials', async () => {
+    const env = { ...localEnv(account.url), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+
+    const run = await runCli(['scan'], env);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/credentials/i);
+    expect(run.stderr).toMatch(/AWS_PROFILE|aws sso login/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('shows help for every command', async () => {
+    for (const command of ['scan', 'handle', 'demo', 'local-account']) {
+      const run = await runCli([command, '--help']);
+      expect(run.code, command).toBe(0);
+      expect(run.stdout, command).toContain(`Usage: ecr-role-reconciler ${command}`);
+    }
+  });
+});
