@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_SAMPLES, EVENTS_DIR } from '../../events/index.js';
+import { REPLICATION_ROLE } from '../../functions/core/constants.js';
+import type { HandleResult } from '../../functions/handlers/handle-event.js';
+import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
+import { localEnv, runCli } from '../support/cli.js';
+
+let account: LocalAccount;
+let dir: string;
+let topicArn: string;
+
+beforeAll(async () => {
+  account = await startLocalAccount({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] });
+  topicArn = account.createTopic('alerts');
+});
+afterAll(async () => {
+  await account.close();
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'handle-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+  for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) account.clearReplication(region);
+  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  ...localEnv(account.url),
+  ALERT_TOPIC_ARN: topicArn,
+  SLACK_WEBHOOK_URL: account.slackWebhookUrl,
+  ...extra,
+});
+const results = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as HandleResult);
+
+describe('handle', () => {
+  it('gives the expected relevance for every sample event, and a clear error for malformed ones', async () => {
+    account.putReplication('us-east-1', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    const files = EVENT_SAMPLES.map((sample) => join(EVENTS_DIR, sample.file));
+
+    const run = await runCli(['handle', ...files, '--state-file', join(dir, 'state.json')], env());
+
+    const wellFormed = EVENT_SAMPLES.filter((sample) => !sample.malformed);
+    const printed = results(run.stdout);
+    expect(printed).toHaveLength(wellFormed.length);
+    printed.forEach((result, index) => {
+      const sample = wellFormed[index];
+      expect(result.relevant, sample?.file).toBe(sample?.relevant);
+      expect(result.report === null, sample?.file).toBe(!sample?.relevant);
+    });
+    for (const sample of EVENT_SAMPLES.filter((s) => s.malformed)) expect(run.stderr).toContain(sample.file);
+    expect(run.code).toBe(1);
+  });
+
+  it('announces a missing role once to Slack and SNS, and its resolution once', async () => {
+    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const state = ['--state-file', join(dir, 'state.json')];
+    const deleted = join(EVENTS_DIR, 'iam-delete-role.json');
+    const schedule = join(EVENTS_DIR, 'scheduled-event.json');
+    const slackBefore = account.slackMessages.length;
+    const snsBefore = account.published.length;
+
+    const first = await runCli(['handle', deleted, deleted, schedule, ...state], env());
+    account.createServiceLinkedRole();
+    const second = await runCli(['handle', join(EVENTS_DIR, 'iam-create-service-linked-role.json'), schedule, ...state], env());
+
+    const notifications = [...results(first.stdout), ...results(second.stdout)].flatMap((r) => r.notifications);
+    expect(notifications).toEqual([
+      { transition: 'opened', code: 'ROLE_MISSING', channels: ['sns', 'slack'], failed: [] },
+      { transition: 'resolved', code: 'ROLE_MISSING', channels: ['sns', 'slack'], failed: [] },
+    ]);
+    expect(account.slackMessages.length - slackBefore).toBe(2);
+    const published = account.published.slice(snsBefore);
+    expect(published.map((p) => p.attributes)).toEqual([
+      { severity: 'high', code: 'ROLE_MISSING', account: '123456789012', transition: 'opened' },
+      { severity: 'high', code: 'ROLE_MISSING', account: '123456789012', transition: 'resolved' },
+    ]);
+    expect(JSON.parse(published[0]?.message ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+  });
+
+  it('holds a high finding for the grace delay, then confirms it', async () => {
+    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+
+    const run = await runCli(
+      ['handle', join(EVENTS_DIR, 'iam-delete-role.json'), '--state-file', join(dir, 'state.json'), '--grace-seconds', '1'],
+      env(),
+    );
+
+    const [result] = results(run.stdout);
+    expect(result?.deferred).toEqual(['ROLE_MISSING']);
+    expect(result?.notifications.map((n) => n.transition)).toEqual(['opened']);
+    expect(run.stderr).toContain('waiting out the grace delay');
+  });
+
+  it('still delivers to SNS when Slack fails, and never prints the webhook URL', async () => {
+    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const secretUrl = `${account.url}/slack/T000/B000/s3cr3t-t0ken-value`;
+    account.slackRespond({ status: 500, body: 'internal_error' }, { status: 500 }, { status: 500 });
+
+    const run = await runCli(
+      ['handle', join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 'state.json')],
+      env({ SLACK_WEBHOOK_URL: secretUrl }),
+    );
+
+    const [result] = results(run.stdout);
+    expect(result?.notifications[0]).toMatchObject({ channels: ['sns'], failed: [{ channel: 'slack' }] });
+    expect(run.stderr).toContain('alert not delivered');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-t0ken-value');
+  });
+
+  it('fails a file that is not JSON and still handles the others', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{ not json');
+
+    const run = await runCli(['handle', bad, join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 's.json')], env());
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('bad.json');
+    expect(results(run.stdout)).toHaveLength(1);
+  });
+});
