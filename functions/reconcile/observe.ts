@@ -24,15 +24,18 @@ export const DEFAULT_CONCURRENCY = 40;
  */
 export async function observeAccount(reader: AccountReader, options: ObserveOptions): Promise<AccountRead> {
   const observedAt = options.now().toISOString();
-  const [listed, role] = await Promise.all([
-    options.regions
-      ? { regions: [...new Set(options.regions)] }
-      : reader.listRegions().then(
-          (regions) => ({ regions: [...regions] }),
-          (error: unknown) => ({ regions: [] as string[], error: awsErrorOf(error) }),
-        ),
-    reader.readRole(),
-  ]);
+  // The role and the deletion task do not depend on the Regions: read them while the Regions are listed and read.
+  // (Neither read throws: the port reports failures as data.)
+  const rolePending = reader.readRole();
+  const deletionPending = options.deletionTaskId
+    ? reader.readDeletionTask(options.deletionTaskId)
+    : undefined;
+  const listed: { regions: string[]; error?: AwsError } = options.regions
+    ? { regions: [...new Set(options.regions)] }
+    : await reader.listRegions().then(
+        (regions) => ({ regions: [...regions] }),
+        (error: unknown) => ({ regions: [], error: awsErrorOf(error) }),
+      );
 
   let done = 0;
   const registries = await mapBounded(
@@ -44,7 +47,7 @@ export async function observeAccount(reader: AccountReader, options: ObserveOpti
       return read;
     },
   );
-  const deletion = options.deletionTaskId ? await reader.readDeletionTask(options.deletionTaskId) : undefined;
+  const [role, deletion] = await Promise.all([rolePending, deletionPending]);
 
   const known = accountFromReads(registries, role);
   const { account, partition } = known ?? (await reader.identity());
@@ -54,7 +57,7 @@ export async function observeAccount(reader: AccountReader, options: ObserveOpti
     observedAt,
     registries,
     role,
-    ...('error' in listed && listed.error ? { regionsError: listed.error } : {}),
+    ...(listed.error ? { regionsError: listed.error } : {}),
     ...(deletion ? { deletion } : {}),
   };
 }
