@@ -43,7 +43,9 @@ const results = (stdout: string) =>
 
 describe('handle', () => {
   it('gives the expected relevance for every sample event, and a clear error for malformed ones', async () => {
-    account.putReplication('us-east-1', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.putReplication('us-east-1', [
+      { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
+    ]);
     const files = EVENT_SAMPLES.map((sample) => join(EVENTS_DIR, sample.file));
 
     const run = await runCli(['handle', ...files, '--state-file', join(dir, 'state.json')], env());
@@ -61,7 +63,9 @@ describe('handle', () => {
   });
 
   it('announces a missing role once to Slack and SNS, and its resolution once', async () => {
-    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.putReplication('ap-southeast-2', [
+      { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
+    ]);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
     const state = ['--state-file', join(dir, 'state.json')];
     const deleted = join(EVENTS_DIR, 'iam-delete-role.json');
@@ -71,9 +75,14 @@ describe('handle', () => {
 
     const first = await runCli(['handle', deleted, deleted, schedule, ...state], env());
     account.createServiceLinkedRole();
-    const second = await runCli(['handle', join(EVENTS_DIR, 'iam-create-service-linked-role.json'), schedule, ...state], env());
+    const second = await runCli(
+      ['handle', join(EVENTS_DIR, 'iam-create-service-linked-role.json'), schedule, ...state],
+      env(),
+    );
 
-    const notifications = [...results(first.stdout), ...results(second.stdout)].flatMap((r) => r.notifications);
+    const notifications = [...results(first.stdout), ...results(second.stdout)].flatMap(
+      (r) => r.notifications,
+    );
     expect(notifications).toEqual([
       { transition: 'opened', code: 'ROLE_MISSING', channels: ['sns', 'slack'], failed: [] },
       { transition: 'resolved', code: 'ROLE_MISSING', channels: ['sns', 'slack'], failed: [] },
@@ -84,15 +93,28 @@ describe('handle', () => {
       { severity: 'high', code: 'ROLE_MISSING', account: '123456789012', transition: 'opened' },
       { severity: 'high', code: 'ROLE_MISSING', account: '123456789012', transition: 'resolved' },
     ]);
-    expect(JSON.parse(published[0]?.message ?? '{}')).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+    expect(JSON.parse(published[0]?.message ?? '{}')).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown' },
+    });
   });
 
   it('holds a high finding for the grace delay, then confirms it', async () => {
-    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.putReplication('ap-southeast-2', [
+      { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
+    ]);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
 
     const run = await runCli(
-      ['handle', join(EVENTS_DIR, 'iam-delete-role.json'), '--state-file', join(dir, 'state.json'), '--grace-seconds', '1'],
+      [
+        'handle',
+        join(EVENTS_DIR, 'iam-delete-role.json'),
+        '--state-file',
+        join(dir, 'state.json'),
+        '--grace-seconds',
+        '1',
+      ],
       env(),
     );
 
@@ -103,7 +125,9 @@ describe('handle', () => {
   });
 
   it('still delivers to SNS when Slack fails, and never prints the webhook URL', async () => {
-    account.putReplication('ap-southeast-2', [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]);
+    account.putReplication('ap-southeast-2', [
+      { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
+    ]);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
     const secretUrl = `${account.url}/slack/T000/B000/s3cr3t-t0ken-value`;
     account.slackRespond({ status: 500, body: 'internal_error' }, { status: 500 }, { status: 500 });
@@ -123,7 +147,10 @@ describe('handle', () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{ not json');
 
-    const run = await runCli(['handle', bad, join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 's.json')], env());
+    const run = await runCli(
+      ['handle', bad, join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 's.json')],
+      env(),
+    );
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('bad.json');

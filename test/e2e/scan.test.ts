@@ -4,7 +4,12 @@ import type { Report } from '../../functions/core/types.js';
 import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
 import { localEnv, runCli } from '../support/cli.js';
 
-const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', { name: 'af-south-1', optInStatus: 'not-opted-in' as const }];
+const REGIONS = [
+  'us-east-1',
+  'eu-west-1',
+  'ap-southeast-2',
+  { name: 'af-south-1', optInStatus: 'not-opted-in' as const },
+];
 const toEuWest1 = [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }];
 
 let account: LocalAccount;
@@ -52,7 +57,12 @@ describe('scan against the local account', () => {
     expect(report.regions).toEqual([
       { region: 'ap-southeast-2', state: 'not-replicating', destinations: [], error: null },
       { region: 'eu-west-1', state: 'not-replicating', destinations: [], error: null },
-      { region: 'us-east-1', state: 'replicating', destinations: [{ region: 'eu-west-1', registryId: '123456789012' }], error: null },
+      {
+        region: 'us-east-1',
+        state: 'replicating',
+        destinations: [{ region: 'eu-west-1', registryId: '123456789012' }],
+        error: null,
+      },
     ]);
     expect(Date.parse(report.observedAt)).not.toBeNaN();
   });
@@ -64,7 +74,9 @@ describe('scan against the local account', () => {
     const { code, report } = await scanJson();
 
     expect(code).toBe(2);
-    expect(report.findings.map((f) => [f.code, f.severity, f.regions])).toEqual([['ROLE_MISSING', 'high', ['ap-southeast-2']]]);
+    expect(report.findings.map((f) => [f.code, f.severity, f.regions])).toEqual([
+      ['ROLE_MISSING', 'high', ['ap-southeast-2']],
+    ]);
   });
 
   it('reports ROLE_ORPHANED with RoleLastUsed when replication is cleared everywhere', async () => {
@@ -89,7 +101,11 @@ describe('scan against the local account', () => {
     const { code, report } = await scanJson();
 
     expect(code).toBe(2);
-    expect(report.role).toMatchObject({ serviceLinked: false, path: '/', trustedPrincipals: ['ec2.amazonaws.com'] });
+    expect(report.role).toMatchObject({
+      serviceLinked: false,
+      path: '/',
+      trustedPrincipals: ['ec2.amazonaws.com'],
+    });
     expect(report.findings.map((f) => f.code)).toEqual(['ROLE_NOT_SERVICE_LINKED']);
   });
 
@@ -144,7 +160,13 @@ describe('scan against the local account', () => {
 
     const operations = new Set(account.calls.map((call) => call.operation));
     expect([...operations].sort()).toEqual(
-      ['DescribeRegions', 'DescribeRegistry', 'GetRole', 'ListAttachedRolePolicies', 'ListRolePolicies'].sort(),
+      [
+        'DescribeRegions',
+        'DescribeRegistry',
+        'GetRole',
+        'ListAttachedRolePolicies',
+        'ListRolePolicies',
+      ].sort(),
     );
   });
 
