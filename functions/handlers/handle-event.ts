@@ -61,7 +61,7 @@ export async function handleEvent(
   const { trigger } = classification;
   telemetry.relevant(trigger, classification.reason);
   const outcome = await reconcile(deps, requestFor(parsed.event.account, trigger));
-  if (outcome.report) telemetry.reconciled(outcome.report, outcome.notifications);
+  if (outcome.report) telemetry.reconciled(outcome.report, outcome.notifications, outcome.deferred);
   return {
     eventId: trigger.eventId,
     relevant: true,

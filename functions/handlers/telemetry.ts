@@ -1,5 +1,5 @@
 import type { Classification, Trigger } from '../core/classify.js';
-import type { Report } from '../core/types.js';
+import type { FindingCode, Report } from '../core/types.js';
 import type { ReconcileLog, SentNotification } from '../reconcile/reconcile.js';
 
 /** Counts for CloudWatch (EMF on Lambda). Dimensions are low-cardinality labels. */
@@ -14,7 +14,12 @@ export interface Telemetry {
   malformed(eventId: string | undefined, issues: readonly string[]): void;
   ignored(classification: Extract<Classification, { relevant: false }>, eventId: string | undefined): void;
   relevant(trigger: Trigger, reason: string): void;
-  reconciled(report: Report, notifications: readonly SentNotification[]): void;
+  /** `deferred`: high findings held for a grace re-check, not yet confirmed (so not yet counted as open). */
+  reconciled(
+    report: Report,
+    notifications: readonly SentNotification[],
+    deferred?: readonly FindingCode[],
+  ): void;
 }
 
 export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemetry {
@@ -43,7 +48,7 @@ export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemet
     relevant(trigger, reason) {
       log.info('reconciling', { eventId: trigger.eventId, trigger: trigger.kind, reason });
     },
-    reconciled(report, notifications) {
+    reconciled(report, notifications, deferred = []) {
       const unreadable = report.regions.filter((region) => region.state === 'unreadable').length;
       const roleUnreadable = report.role.error ? 1 : 0;
       log.info('reconciled', {
@@ -55,7 +60,8 @@ export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemet
       for (const finding of report.findings) metrics.count('Findings', 1, { Code: finding.code });
       metrics.count(
         'OpenHighFindings',
-        report.findings.filter((finding) => finding.severity === 'high').length,
+        report.findings.filter((finding) => finding.severity === 'high' && !deferred.includes(finding.code))
+          .length,
       );
       metrics.count('ObservationErrors', unreadable + roleUnreadable);
       for (const notification of notifications) {
