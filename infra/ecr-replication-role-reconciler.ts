@@ -535,17 +535,15 @@ interface ReconcileResources {
   readonly slackWebhookSecret: secretsmanager.ISecret | undefined;
 }
 
-/** What a reconcile reads and writes, granted as explicit statements (the `grant*` helpers give more). */
+/**
+ * What a reconcile reads and writes, granted as explicit statements (the `grant*` helpers give more). The functions
+ * are always told the watched Regions, so they never list the account's Regions: no `ec2:DescribeRegions`.
+ */
 function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): void {
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadReplicationConfiguration',
       actions: ['ecr:DescribeRegistry'],
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      sid: 'ListEnabledRegions',
-      actions: ['ec2:DescribeRegions'],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
@@ -598,7 +596,7 @@ function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): 
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'ecr:DescribeRegistry and ec2:DescribeRegions have no resource type: IAM only accepts "*" for them. ' +
+          'ecr:DescribeRegistry has no resource type: IAM only accepts "*" for it. ' +
           'The role reads (GetRole, ListAttachedRolePolicies, ListRolePolicies) cover a role named ' +
           `${REPLICATION_ROLE.name} at any path, so that a look-alike role is read and reported, not denied.` +
           (secretResource?.endsWith('-??????')

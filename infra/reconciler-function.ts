@@ -33,7 +33,7 @@ export interface ReconcilerFunctionProps
  *
  * @example
  * const fn = new ReconcilerFunction(this, 'Event', { entry: 'functions/handlers/event.ts', description: '…' });
- * fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeRegions'], resources: ['*'] }));
+ * fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRegistry'], resources: ['*'] }));
  */
 export class ReconcilerFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {

@@ -1,25 +1,29 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
+import { AwsCallError } from '../core/errors.js';
 import type { AccountReader } from '../core/ports.js';
 import { DEFAULT_REGION_TIMEOUT_MS, readRegistry } from './ecr-registry.js';
 import { readDeletionTask, readRole } from './iam-role.js';
 import { readIdentity } from './identity.js';
 import { iamRegionFor } from './partition.js';
-import { listEnabledRegions } from './regions.js';
 
 /** Builds the SDK clients; each is called once per Region it is needed in. Tests inject their own. */
 export interface AccountReaderClients {
   readonly ecr?: ((region: string) => ECRClient) | undefined;
   readonly iam?: ((region: string) => IAMClient) | undefined;
-  readonly ec2?: ((region: string) => EC2Client) | undefined;
   readonly sts?: ((region: string) => STSClient) | undefined;
 }
 
+/**
+ * Lists the Regions enabled for the account, asking in the home Region. Kept apart from the reader so that a build
+ * that is always given its Regions (the Lambda functions) does not carry the EC2 client.
+ */
+export type RegionLister = (homeRegion: string, timeoutMs: number) => Promise<string[]>;
+
 export interface AccountReaderOptions {
   /**
-   * The Region EC2 `DescribeRegions` and STS are called in; its partition picks the IAM endpoint.
+   * The Region the enabled Regions and STS are asked in; its partition picks the IAM endpoint.
    * @default the SDK's own Region chain (`AWS_REGION`, the profile's `region`), else `us-east-1`
    */
   readonly homeRegion?: string | undefined;
@@ -30,9 +34,14 @@ export interface AccountReaderOptions {
   /** Attempts per call. @default the SDK's (`AWS_MAX_ATTEMPTS`, else 3) */
   readonly maxAttempts?: number | undefined;
   readonly clients?: AccountReaderClients | undefined;
+  /**
+   * How the enabled Regions are listed (see `ec2RegionLister`). Without one, `listRegions` fails with a message
+   * that says to name the Regions.
+   */
+  readonly regionLister?: RegionLister | undefined;
 }
 
-/** How long each IAM, EC2 and STS read may take unless told otherwise. */
+/** How long each IAM, Region-listing and STS read may take unless told otherwise. */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 /** The home Region when neither the options nor the SDK's Region chain name one. */
@@ -56,14 +65,12 @@ export function createAccountReader(options: AccountReaderOptions = {}): Account
   const make = {
     ecr: options.clients?.ecr ?? ((region: string) => new ECRClient({ region, ...config })),
     iam: options.clients?.iam ?? ((region: string) => new IAMClient({ region, ...config })),
-    ec2: options.clients?.ec2 ?? ((region: string) => new EC2Client({ region, ...config })),
     sts: options.clients?.sts ?? ((region: string) => new STSClient({ region, ...config })),
   };
   const regionTimeoutMs = options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS;
   const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
 
   const homeRegion = once(async () => options.homeRegion ?? (await regionFromSdkChain()));
-  const ec2 = once(async () => make.ec2(await homeRegion()));
   const sts = once(async () => make.sts(await homeRegion()));
   // IAM is global: its client is pinned to the signing Region of the home Region's partition.
   const iam = once(async () => make.iam(iamRegionFor(await homeRegion())));
@@ -76,7 +83,10 @@ export function createAccountReader(options: AccountReaderOptions = {}): Account
 
   return {
     identity: async () => readIdentity(await sts(), callTimeoutMs),
-    listRegions: async () => listEnabledRegions(await ec2(), callTimeoutMs),
+    listRegions: async () => {
+      if (!options.regionLister) throw new AwsCallError('ListRegions', NO_REGION_LISTER);
+      return options.regionLister(await homeRegion(), callTimeoutMs);
+    },
     readRegistry: async (region) => readRegistry(ecr(region), region, regionTimeoutMs),
     readRole: async () => readRole(await iam(), callTimeoutMs),
     readDeletionTask: async (taskId) => readDeletionTask(await iam(), taskId, callTimeoutMs),
@@ -94,6 +104,11 @@ async function regionFromSdkChain(): Promise<string> {
     return DEFAULT_HOME_REGION;
   }
 }
+
+const NO_REGION_LISTER = {
+  code: 'RegionsNotGiven',
+  message: 'this build does not list the enabled Regions: name the Regions to read (RECONCILER_REGIONS)',
+};
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;

@@ -1,5 +1,6 @@
-import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AwsCallError } from '../core/errors.js';
+import type { RegionLister } from './account-reader.js';
 import { describeCallError } from './aws-error.js';
 
 /** How long `DescribeRegions` may take, the SDK's retries included, unless told otherwise. */
@@ -38,4 +39,21 @@ export async function listEnabledRegions(
       },
     );
   }
+}
+
+/**
+ * A {@link RegionLister} over EC2 `DescribeRegions`, with one client for the home Region, made on first use.
+ *
+ * @example
+ * createAccountReader({ regionLister: ec2RegionLister() });
+ */
+export function ec2RegionLister(
+  makeClient: (region: string) => EC2Client = (region) => new EC2Client({ region }),
+): RegionLister {
+  const clients = new Map<string, EC2Client>();
+  return (homeRegion, timeoutMs) => {
+    const client = clients.get(homeRegion) ?? makeClient(homeRegion);
+    clients.set(homeRegion, client);
+    return listEnabledRegions(client, timeoutMs);
+  };
 }

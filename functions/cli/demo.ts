@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteServiceLinkedRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadEventSample } from '../../events/index.js';
-import { createAccountReader } from '../adapters/account-reader.js';
 import { FileAlertStore } from '../adapters/file-alert-store.js';
 import { loadConfig } from '../config.js';
 import { EXIT_CODES, REPLICATION_ROLE } from '../core/constants.js';
@@ -16,6 +15,7 @@ import { scanAccount } from '../reconcile/scan.js';
 import { parseFlags } from './args.js';
 import { handleWithGrace } from './handle.js';
 import type { Output } from './output.js';
+import { cliAccountReader } from './reader.js';
 import { publishedAsText, slackAsText } from './terminal-messages.js';
 
 export const DEMO_HELP = `Usage: ecr-role-reconciler demo [--part scan|events|all]
@@ -89,12 +89,9 @@ const replicateTo = (region: string) => [{ destinations: [{ region, registryId: 
 async function scanStory(account: LocalAccount, output: Output): Promise<void> {
   const scan = async (title: string) => {
     heading(output, title);
-    const report = await scanAccount(
-      createAccountReader({ homeRegion: 'us-east-1', regionTimeoutMs: 2000 }),
-      {
-        now: () => new Date(),
-      },
-    );
+    const report = await scanAccount(cliAccountReader({ homeRegion: 'us-east-1', regionTimeoutMs: 2000 }), {
+      now: () => new Date(),
+    });
     output.out(renderReportText(report));
     output.out(`(scan exits ${report.findings.length > 0 ? 2 : 0})`);
   };
@@ -141,6 +138,7 @@ async function eventStory(
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
   const rechecks: RecheckRequest[] = [];
   const deps = createReconcileDeps(config, {
+    reader: cliAccountReader({ homeRegion: 'us-east-1', regionTimeoutMs: 2000 }),
     store: new FileAlertStore(join(stateDir, 'state.json')),
     recheck: { schedule: async (request) => void rechecks.push(request) },
     log: quiet,

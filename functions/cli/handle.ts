@@ -11,6 +11,7 @@ import { type ReconcileDeps, type ReconcileLog, reconcile } from '../reconcile/r
 import { parseFlags, positiveNumber } from './args.js';
 import { stderrLog } from './log.js';
 import type { Output } from './output.js';
+import { cliAccountReader } from './reader.js';
 
 export const HANDLE_HELP = `Usage: ecr-role-reconciler handle <event.json>... [--state-file FILE] [--grace-seconds N]
 
@@ -58,6 +59,7 @@ export async function handleCommand(
   const log = stderrLog(output);
   const rechecks: RecheckRequest[] = [];
   const deps = createReconcileDeps(config, {
+    reader: cliAccountReader(),
     store: new FileAlertStore(values['state-file'] ?? '.reconciler-state.json'),
     // Locally the grace delay is a pause in this process, then the same re-check the Lambda makes.
     recheck: { schedule: async (request) => void rechecks.push(request) },

@@ -1,4 +1,3 @@
-import { createAccountReader } from '../adapters/account-reader.js';
 import { parseRegions } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { renderReportText } from '../core/render-text.js';
@@ -7,6 +6,7 @@ import { DEFAULT_CONCURRENCY } from '../reconcile/observe.js';
 import { scanAccount } from '../reconcile/scan.js';
 import { oneOf, parseFlags, positiveNumber } from './args.js';
 import { type Output, progress } from './output.js';
+import { cliAccountReader } from './reader.js';
 
 export const SCAN_HELP = `Usage: ecr-role-reconciler scan [--regions a,b,c] [--format table|json]
 
@@ -49,7 +49,7 @@ export async function scanCommand(
   );
   const timeoutSeconds = positiveNumber('timeout', values.timeout, 10, 300);
 
-  const reader = createAccountReader({ homeRegion: homeRegion(env), regionTimeoutMs: timeoutSeconds * 1000 });
+  const reader = cliAccountReader({ homeRegion: homeRegion(env), regionTimeoutMs: timeoutSeconds * 1000 });
   const bar = progress(output, 'Reading Regions');
   const report = await scanAccount(reader, {
     regions,

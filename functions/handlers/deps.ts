@@ -1,11 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAccountReader } from '../adapters/account-reader.js';
 import { readWebhookUrl } from '../adapters/secret.js';
 import { SlackNotifier } from '../adapters/slack-notifier.js';
 import { SnsNotifier } from '../adapters/sns-notifier.js';
 import type { Config } from '../config.js';
-import type { AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
+import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
 import type { ReconcileDeps, ReconcileLog } from '../reconcile/reconcile.js';
 
 /** The channels the configuration names: SNS when a topic is set, Slack when a webhook (or its secret) is. */
@@ -26,13 +25,22 @@ export function createNotifiers(config: Config, log: ReconcileLog): Notifier[] {
   return notifiers;
 }
 
-/** The same reconcile dependencies for the Lambda and the CLI; only the store and the re-check differ. */
+/**
+ * The same reconcile dependencies for the Lambda and the CLI; only the reader (the CLI can list the enabled
+ * Regions, the Lambda is always told them), the store and the re-check differ.
+ */
 export function createReconcileDeps(
   config: Config,
-  parts: { store: AlertStore; recheck?: RecheckScheduler | undefined; log: ReconcileLog; now?: () => Date },
+  parts: {
+    reader: AccountReader;
+    store: AlertStore;
+    recheck?: RecheckScheduler | undefined;
+    log: ReconcileLog;
+    now?: () => Date;
+  },
 ): ReconcileDeps {
   return {
-    reader: createAccountReader({}),
+    reader: parts.reader,
     store: parts.store,
     notifiers: createNotifiers(config, parts.log),
     recheck: parts.recheck,

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { createAccountReader } from '../adapters/account-reader.js';
 import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
 import { SqsRecheckScheduler } from '../adapters/sqs-recheck-scheduler.js';
 import { type Config, ENV, loadConfig } from '../config.js';
@@ -23,7 +24,10 @@ export function lambdaParts(env: Readonly<Record<string, string | undefined>> = 
     namespace: METRIC_NAMESPACE,
     serviceName: 'ecr-replication-role-reconciler',
   });
+  // The stack always names the watched Regions, so the function never lists them (and carries no EC2 client).
+  required(config, 'regions', ENV.regions);
   const deps = createReconcileDeps(config, {
+    reader: createAccountReader(),
     store: new DynamoDbAlertStore(
       new DynamoDBClient({}),
       required(config, 'alertTableName', ENV.alertTableName),

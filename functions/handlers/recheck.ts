@@ -1,14 +1,19 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { reconcile } from '../reconcile/reconcile.js';
 import { lambdaParts } from './event.js';
 
 const RecheckMessage = z.object({
-  account: z.string().regex(/^\d{12}$/),
-  eventId: z.string().min(1),
-  trigger: z
-    .looseObject({ eventId: z.string(), eventName: z.string(), eventTime: z.string(), awsRegion: z.string() })
-    .optional(),
+  account: z.string().check(z.regex(/^\d{12}$/)),
+  eventId: z.string().check(z.minLength(1)),
+  trigger: z.optional(
+    z.looseObject({
+      eventId: z.string(),
+      eventName: z.string(),
+      eventTime: z.string(),
+      awsRegion: z.string(),
+    }),
+  ),
 });
 
 /**

@@ -10,6 +10,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAccountReader } from '../../functions/adapters/account-reader.js';
+import { ec2RegionLister } from '../../functions/adapters/regions.js';
 
 const ACCOUNT = '123456789012';
 const ecrMock = mockClient(ECRClient);
@@ -31,9 +32,9 @@ function recordingClients() {
     clients: {
       ecr: recording(made.ecr, (region) => new ECRClient({ region })),
       iam: recording(made.iam, (region) => new IAMClient({ region })),
-      ec2: recording(made.ec2, (region) => new EC2Client({ region })),
       sts: recording(made.sts, (region) => new STSClient({ region })),
     },
+    regionLister: ec2RegionLister(recording(made.ec2, (region) => new EC2Client({ region }))),
   };
 }
 
@@ -88,8 +89,8 @@ describe('createAccountReader', () => {
 
   it('calls EC2 and STS in the home Region', async () => {
     // Prepare
-    const { made, clients } = recordingClients();
-    const reader = createAccountReader({ homeRegion: 'ap-southeast-2', clients });
+    const { made, clients, regionLister } = recordingClients();
+    const reader = createAccountReader({ homeRegion: 'ap-southeast-2', clients, regionLister });
 
     // Act
     const regions = await reader.listRegions();
@@ -104,8 +105,8 @@ describe('createAccountReader', () => {
 
   it('creates each client once, and one ECR client per Region', async () => {
     // Prepare
-    const { made, clients } = recordingClients();
-    const reader = createAccountReader({ homeRegion: 'us-east-1', clients });
+    const { made, clients, regionLister } = recordingClients();
+    const reader = createAccountReader({ homeRegion: 'us-east-1', clients, regionLister });
 
     // Act
     await Promise.all([
@@ -172,8 +173,8 @@ describe('createAccountReader', () => {
   it('takes the home Region from the SDK’s Region chain when none is given', async () => {
     // Prepare
     vi.stubEnv('AWS_REGION', 'cn-northwest-1');
-    const { made, clients } = recordingClients();
-    const reader = createAccountReader({ clients });
+    const { made, clients, regionLister } = recordingClients();
+    const reader = createAccountReader({ clients, regionLister });
 
     // Act
     await reader.listRegions();
@@ -191,13 +192,28 @@ describe('createAccountReader', () => {
     vi.stubEnv('AWS_PROFILE', undefined);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws/config');
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws/credentials');
-    const { made, clients } = recordingClients();
-    const reader = createAccountReader({ clients });
+    const { made, clients, regionLister } = recordingClients();
+    const reader = createAccountReader({ clients, regionLister });
 
     // Act
     await reader.listRegions();
 
     // Assess
     expect(made.ec2).toEqual(['us-east-1']);
+  });
+
+  it('without a Region lister, says to name the Regions instead of reading none', async () => {
+    // Prepare
+    const reader = createAccountReader({ homeRegion: 'us-east-1' });
+
+    // Act
+    const listing = reader.listRegions();
+
+    // Assess
+    await expect(listing).rejects.toMatchObject({
+      name: 'AwsCallError',
+      awsError: { code: 'RegionsNotGiven', message: expect.stringContaining('RECONCILER_REGIONS') },
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAccountReader } from '../../functions/adapters/account-reader.js';
+import { ec2RegionLister } from '../../functions/adapters/regions.js';
 import { type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './local-endpoint.js';
 
 const ACCOUNT = '123456789012';
@@ -73,7 +74,7 @@ describe('the default clients honour the SDK configuration', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
     vi.stubEnv('AWS_PROFILE', 'local');
     vi.stubEnv('AWS_ENDPOINT_URL', endpoint.url);
-    const reader = createAccountReader();
+    const reader = createAccountReader({ regionLister: ec2RegionLister() });
 
     // Act
     const read = await reader.readRegistry('us-west-2');

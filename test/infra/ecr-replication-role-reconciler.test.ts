@@ -64,7 +64,6 @@ const readStatements = (fn: { logGroup: IConstruct }): Statement[] => [
     Resource: arnOf(fn.logGroup),
   },
   { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: 'ecr:DescribeRegistry', Resource: '*' },
-  { Sid: 'ListEnabledRegions', Effect: 'Allow', Action: 'ec2:DescribeRegions', Resource: '*' },
   {
     Sid: 'ReadReplicationRole',
     Effect: 'Allow',
@@ -596,7 +595,7 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
       queue: count('AWS::SQS::QueuePolicy'),
       bus: count('AWS::Events::EventBusPolicy'),
       permission: count('AWS::Lambda::Permission'),
-    }).toEqual({ role: 2, policy: 21, topic: 2, key: 2, queue: 9, bus: 1, permission: 5 });
+    }).toEqual({ role: 2, policy: 19, topic: 2, key: 2, queue: 9, bus: 1, permission: 5 });
   });
 
   it('has no IAM write action anywhere in the template', () => {

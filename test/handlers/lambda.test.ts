@@ -1,0 +1,221 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadEventSample } from '../../events/index.js';
+import { createAlertTable } from '../../functions/adapters/dynamodb-alert-store.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
+import { REPLICATION_ROLE } from '../../functions/core/constants.js';
+import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
+import { localEnv } from '../support/cli.js';
+import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
+
+/*
+ * The deployed handlers, in process, exactly as Lambda calls them: configured by environment only, with the
+ * unmodified SDK clients reaching the local account (AWS_ENDPOINT_URL) and a real DynamoDB (dynalite).
+ */
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+let account: LocalAccount;
+let dynamo: LocalDynamoDb;
+let topicArn: string;
+let table = 0;
+let printed: string[];
+
+beforeAll(async () => {
+  [account, dynamo] = await Promise.all([startLocalAccount({ regions: REGIONS }), startDynalite()]);
+  topicArn = account.createTopic('alerts');
+});
+afterAll(async () => {
+  await Promise.all([account.close(), dynamo.close()]);
+});
+
+beforeEach(async () => {
+  const tableName = `alerts-${++table}`;
+  await createAlertTable(dynamo.client, tableName);
+  for (const [name, value] of Object.entries({
+    ...localEnv(account.url),
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    ALERT_TABLE_NAME: tableName,
+    ALERT_TOPIC_ARN: topicArn,
+    SLACK_WEBHOOK_URL: account.slackWebhookUrl,
+    RECONCILER_REGIONS: REGIONS.join(','),
+    GRACE_SECONDS: '0',
+    POWERTOOLS_DEV: 'false',
+  })) {
+    vi.stubEnv(name, value);
+  }
+  // Each test is a fresh Lambda container: the handlers build their clients once per module instance.
+  vi.resetModules();
+  printed = [];
+  const capture = (write: typeof process.stdout.write) =>
+    ((chunk: unknown, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return typeof rest.at(-1) === 'function' ? (rest.at(-1) as () => void)() === undefined : true;
+    }) as unknown as typeof write;
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture(process.stdout.write));
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture(process.stderr.write));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  account.clearFaults();
+  vi.unstubAllEnvs();
+  for (const region of REGIONS) account.clearReplication(region);
+  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
+});
+
+const eventHandler = async () => (await import('../../functions/handlers/event.js')).handler;
+const recheckHandler = async () => (await import('../../functions/handlers/recheck.js')).handler;
+const logLines = () =>
+  printed
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const replicateFarAway = () =>
+  account.putReplication('ap-southeast-2', [
+    { destinations: [{ region: 'eu-west-1', registryId: account.accountId }] },
+  ]);
+
+describe('event handler (Lambda)', () => {
+  it('announces a deleted role once to Slack and SNS, and records it in DynamoDB', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const handler = await eventHandler();
+    const slackBefore = account.slackMessages.length;
+    const snsBefore = account.published.length;
+    const event = loadEventSample('iam-delete-role.json');
+
+    // Act
+    const first = await handler(event);
+    const again = await handler(event);
+    const schedule = await handler(loadEventSample('scheduled-event.json'));
+
+    // Assess
+    expect(first.report?.findings.map((finding) => finding.code)).toEqual(['ROLE_MISSING']);
+    expect(first.notifications).toEqual([
+      expect.objectContaining({ transition: 'opened', code: 'ROLE_MISSING', channels: ['sns', 'slack'] }),
+    ]);
+    expect(again.notifications).toEqual([]);
+    expect(schedule.notifications).toEqual([]);
+    expect(account.slackMessages.length - slackBefore).toBe(1);
+    expect(account.published.length - snsBefore).toBe(1);
+    expect(account.published.at(-1)?.topicArn).toBe(topicArn);
+    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: `alerts-${table}` }));
+    expect(Items.map((item) => `${item.pk?.S} ${item.sk?.S}`)).toContain(
+      `ACCOUNT#${account.accountId} ALERT#ROLE_MISSING`,
+    );
+  });
+
+  it('logs with the event id and publishes EMF metrics', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const handler = await eventHandler();
+    const event = loadEventSample('iam-delete-role.json');
+
+    // Act
+    await handler(event);
+
+    // Assess
+    const lines = logLines();
+    expect(
+      lines.some((line) => line.eventId === (event as { detail: { eventID: string } }).detail.eventID),
+    ).toBe(true);
+    const emf = lines.filter((line) => '_aws' in line);
+    expect(emf.length).toBeGreaterThan(0);
+    expect(emf.some((line) => 'Findings' in line || 'AlertsSent' in line)).toBe(true);
+  });
+
+  it('throws on a malformed event, so that Lambda retries it and then keeps it, after logging what is wrong', async () => {
+    // Prepare
+    const handler = await eventHandler();
+    const event = loadEventSample('malformed-cloudtrail-missing-event-name.json');
+
+    // Act
+    const invocation = handler(event);
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({ name: 'MalformedEventError' });
+    const logged = JSON.stringify(logLines());
+    expect(logged).toContain((event as { id: string }).id);
+    expect(logged).toContain('detail.eventName');
+    expect(logged).toContain('MalformedEvents');
+  });
+
+  it('fails the invocation when every channel fails, so that the alert is retried, not lost', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    account.setFault({ service: 'sns', fault: 'server-error' });
+    account.slackRespond(...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({ status: 500 })));
+    const handler = await eventHandler();
+
+    // Act
+    const invocation = handler(loadEventSample('iam-delete-role.json'));
+
+    // Assess
+    await expect(invocation).rejects.toThrow();
+    account.clearFaults();
+    const retried = await handler(loadEventSample('iam-delete-role.json'));
+    expect(retried.notifications).toEqual([expect.objectContaining({ transition: 'opened' })]);
+  });
+
+  it('never prints the Slack webhook URL, even when Slack fails', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    account.slackRespond(
+      ...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({ status: 500, body: 'no_service' })),
+    );
+    const handler = await eventHandler();
+
+    // Act
+    await handler(loadEventSample('iam-delete-role.json'));
+
+    // Assess
+    const output = printed.join('');
+    expect(output).toContain('slack');
+    expect(output).not.toContain(account.slackWebhookUrl);
+    expect(output).not.toContain(new URL(account.slackWebhookUrl).pathname);
+  });
+
+  it('refuses to start without its watched Regions, naming the variable', async () => {
+    // Prepare
+    vi.stubEnv('RECONCILER_REGIONS', undefined);
+    const handler = await eventHandler();
+
+    // Act
+    const invocation = handler(loadEventSample('scheduled-event.json'));
+
+    // Assess
+    await expect(invocation).rejects.toThrow(/RECONCILER_REGIONS is not set/);
+  });
+});
+
+describe('re-check handler (Lambda, SQS)', () => {
+  const message = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
+
+  it('confirms a finding and announces it; a bad message alone is reported back for retry', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const handler = await recheckHandler();
+    const slackBefore = account.slackMessages.length;
+    const good = JSON.stringify({ account: account.accountId, eventId: 'evt-1' });
+
+    // Act
+    const response = await handler({
+      Records: [
+        message('m-good', good),
+        message('m-bad', '{"account":"nope"}'),
+        message('m-junk', 'not json'),
+      ],
+    });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-bad' }, { itemIdentifier: 'm-junk' }]);
+    expect(account.slackMessages.length - slackBefore).toBe(1);
+  });
+});
