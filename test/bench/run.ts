@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { createAccountReader } from '../../functions/adapters/account-reader.js';
-import { startLocalAccount } from '../../functions/local-account/index.js';
+import { cliAccountReader } from '../../functions/cli/reader.js';
 import { scanAccount } from '../../functions/reconcile/scan.js';
 import { BUNDLE_OPTIONS, HANDLER_ENTRIES } from '../../infra/bundling.js';
 
@@ -42,9 +42,36 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
+/** Starts the local account in a worker thread; `ask` sends it one request and waits for the answer. */
+async function startAccountThread(regions: string[], latencyMs: number) {
+  // The worker loads the TypeScript module through tsx, as this process does.
+  const script = new URL('./local-account-worker.ts', import.meta.url).href;
+  const worker = new Worker(
+    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}));`,
+    { eval: true, workerData: { regions, latencyMs, replicateFrom: regions[0] } },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { url: string }) => resolve(message.url));
+  });
+  let next = 0;
+  const ask = (op: 'calls' | 'resetCalls' | 'close') =>
+    new Promise<number>((resolve) => {
+      const id = ++next;
+      const onMessage = (message: { id: number; value: number }) => {
+        if (message.id !== id) return;
+        worker.off('message', onMessage);
+        resolve(message.value);
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({ id, op });
+    });
+  return { url, ask };
+}
+
 async function benchScan(regionCount: number, latencyMs: number) {
   const regions = Array.from({ length: regionCount }, (_, i) => DEFAULT_REGIONS[i] ?? `zz-bench-${i + 1}`);
-  const account = await startLocalAccount({ regions, latencyMs });
+  const account = await startAccountThread(regions, latencyMs);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: account.url,
     AWS_ACCESS_KEY_ID: 'local',
@@ -52,16 +79,13 @@ async function benchScan(regionCount: number, latencyMs: number) {
     AWS_REGION: 'us-east-1',
   });
   delete process.env.AWS_PROFILE;
-  account.putReplication(regions[0] as string, [
-    { destinations: [{ region: 'eu-west-1', registryId: account.accountId }] },
-  ]);
   try {
     const times: number[] = [];
     const calls: number[] = [];
     for (let run = 0; run < RUNS + 1; run++) {
-      // A new reader each run: clients and connections start cold, as in a fresh scan.
-      const reader = createAccountReader({ homeRegion: 'us-east-1' });
-      account.resetCalls();
+      // A new reader each run, the one `scan` uses: clients and connections start cold, as in a fresh scan.
+      const reader = cliAccountReader({ homeRegion: 'us-east-1' });
+      await account.ask('resetCalls');
       const started = performance.now();
       const report = await scanAccount(reader, { now: () => new Date() });
       const elapsed = performance.now() - started;
@@ -69,7 +93,7 @@ async function benchScan(regionCount: number, latencyMs: number) {
         throw new Error(`read ${report.regions.length} Regions, expected ${regionCount}`);
       if (run === 0) continue; // warm-up: module loading and JIT
       times.push(elapsed);
-      calls.push(account.calls.length);
+      calls.push(await account.ask('calls'));
     }
     return {
       regionCount,
@@ -79,7 +103,7 @@ async function benchScan(regionCount: number, latencyMs: number) {
       calls: median(calls),
     };
   } finally {
-    await account.close();
+    await account.ask('close');
   }
 }
 
