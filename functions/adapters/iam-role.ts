@@ -18,7 +18,7 @@ const DELETION_STATUSES = ['SUCCEEDED', 'IN_PROGRESS', 'FAILED', 'NOT_STARTED'] 
 type Listed = { readonly names: string[] } | { readonly error: AwsError };
 
 /**
- * Reads the replication role by name: `GetRole`, then its attached and inline policies. Never throws.
+ * Reads the replication role by name: `GetRole` and its attached and inline policies, asked together. Never throws.
  *
  * A missing role (`NoSuchEntityException`) is `absent`: data, not a failure. When `GetRole` succeeds but a policy
  * list cannot be read, the role is still `present`: that list is `undefined` and `policiesError` says why, so the
@@ -31,27 +31,28 @@ type Listed = { readonly names: string[] } | { readonly error: AwsError };
  */
 export async function readRole(client: IAMClient, timeoutMs = DEFAULT_IAM_TIMEOUT_MS): Promise<RoleRead> {
   const signal = AbortSignal.timeout(timeoutMs);
-  let role: Role | undefined;
-  try {
-    ({ Role: role } = await client.send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name }), {
-      abortSignal: signal,
-    }));
-  } catch (error) {
-    if (!signal.aborted && isAbsent(error)) return { outcome: 'absent' };
-    return { outcome: 'unreadable', error: describeCallError(error, signal, 'GetRole', timeoutMs) };
-  }
-  if (!role)
-    return { outcome: 'unreadable', error: { code: 'InvalidResponse', message: 'GetRole returned no Role' } };
-
-  const [attached, inline] = await Promise.all([
+  // The three reads go out together: one round trip instead of two. When the role is absent the policy listings
+  // fail too and are not looked at.
+  const [got, attached, inline] = await Promise.all([
+    client.send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name }), { abortSignal: signal }).then(
+      ({ Role: role }) => ({ role }),
+      (error: unknown) => ({ error }),
+    ),
     listAttachedPolicyArns(client, timeoutMs),
     listInlinePolicyNames(client, timeoutMs),
   ]);
+  if ('error' in got) {
+    if (!signal.aborted && isAbsent(got.error)) return { outcome: 'absent' };
+    return { outcome: 'unreadable', error: describeCallError(got.error, signal, 'GetRole', timeoutMs) };
+  }
+  if (!got.role)
+    return { outcome: 'unreadable', error: { code: 'InvalidResponse', message: 'GetRole returned no Role' } };
+
   const policiesError = 'error' in attached ? attached.error : 'error' in inline ? inline.error : undefined;
   return {
     outcome: 'present',
     role: {
-      ...roleFields(role),
+      ...roleFields(got.role),
       attachedPolicyArns: 'names' in attached ? attached.names : undefined,
       inlinePolicyNames: 'names' in inline ? inline.names : undefined,
       ...(policiesError ? { policiesError } : {}),

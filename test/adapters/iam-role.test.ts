@@ -113,22 +113,57 @@ describe('readRole', () => {
     expect(read.outcome === 'present' && read.role).toMatchObject({ lastUsed: undefined });
   });
 
-  it('reports a missing role as absent, and lists nothing', async () => {
+  it('reports a missing role as absent, whatever the policy listings answer', async () => {
     // Prepare
-    iamMock.on(GetRoleCommand).rejects(
+    const missing = () =>
       new NoSuchEntityException({
         message: `The role with name ${REPLICATION_ROLE.name} cannot be found.`,
         $metadata: { httpStatusCode: 404 },
-      }),
-    );
+      });
+    iamMock.on(GetRoleCommand).rejects(missing());
+    iamMock.on(ListAttachedRolePoliciesCommand).rejects(missing());
+    iamMock.on(ListRolePoliciesCommand).rejects(missing());
 
     // Act
     const read = await readRole(client());
 
     // Assess
     expect(read).toEqual({ outcome: 'absent' });
-    expect(iamMock.commandCalls(ListAttachedRolePoliciesCommand)).toHaveLength(0);
-    expect(iamMock.commandCalls(ListRolePoliciesCommand)).toHaveLength(0);
+  });
+
+  it('asks for the role and both policy lists at once: one round trip', async () => {
+    // Prepare
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const allStarted = new Promise<void>((resolve) => (release = resolve));
+    const arrive = (name: string) => {
+      started.push(name);
+      if (started.length === 3) release();
+      // Read one after another, the first read would wait for the others forever: fail it instead.
+      return Promise.race([
+        allStarted,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not asked at once')), 1_000)),
+      ]);
+    };
+    iamMock.on(GetRoleCommand).callsFake(async () => {
+      await arrive('GetRole');
+      return getRoleAnswer();
+    });
+    iamMock.on(ListAttachedRolePoliciesCommand).callsFake(async () => {
+      await arrive('ListAttachedRolePolicies');
+      return { AttachedPolicies: [] };
+    });
+    iamMock.on(ListRolePoliciesCommand).callsFake(async () => {
+      await arrive('ListRolePolicies');
+      return { PolicyNames: [] };
+    });
+
+    // Act
+    const read = await readRole(client(), 2_000);
+
+    // Assess
+    expect(read.outcome).toBe('present');
+    expect(started.sort()).toEqual(['GetRole', 'ListAttachedRolePolicies', 'ListRolePolicies']);
   });
 
   it.each([
