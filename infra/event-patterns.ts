@@ -1,24 +1,7 @@
 import type { aws_events as events } from 'aws-cdk-lib';
 import { iamRegionFor } from '../functions/adapters/partition.js';
+import { ROLE_EVENT_NAMES } from '../functions/core/classify.js';
 import { REPLICATION_ROLE } from '../functions/core/constants.js';
-
-/**
- * The IAM calls that can create, remove or change the replication role (or a role squatting its name). Failed
- * calls are delivered too, with `errorCode`: the handler decides what they mean.
- */
-export const IAM_ROLE_EVENT_NAMES = [
-  'CreateServiceLinkedRole',
-  'DeleteServiceLinkedRole',
-  'DeleteRole',
-  'CreateRole',
-  'UpdateRole',
-  'UpdateRoleDescription',
-  'UpdateAssumeRolePolicy',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
-  'PutRolePolicy',
-  'DeleteRolePolicy',
-] as const;
 
 /**
  * ECR replication changes, delivered in the Region whose replication configuration changed.
@@ -46,7 +29,8 @@ export const IAM_REPLICATION_ROLE_CHANGE_PATTERN: events.EventPattern = {
   detailType: ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['iam.amazonaws.com'],
-    eventName: [...IAM_ROLE_EVENT_NAMES],
+    // Failed calls are delivered too, with `errorCode`: the handler decides what they mean.
+    eventName: [...ROLE_EVENT_NAMES],
     $or: [
       { requestParameters: { roleName: [{ 'equals-ignore-case': REPLICATION_ROLE.name }] } },
       {

@@ -11,6 +11,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { AlertRecord } from '../core/alert-types.js';
+import { assertVersionStep } from '../core/alerts.js';
 import type { AlertStore } from '../core/ports.js';
 import type { FindingCode } from '../core/types.js';
 
@@ -102,7 +103,7 @@ export class DynamoDbAlertStore implements AlertStore {
   }
 
   async compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean> {
-    checkVersions(next, expectedVersion);
+    assertVersionStep(next, expectedVersion);
     const condition: Pick<
       PutItemCommandInput,
       'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
@@ -222,18 +223,6 @@ function toItem(record: AlertRecord): Item {
     claimedUntil: nullable(record.claimedUntil),
     version: { N: String(record.version) },
   };
-}
-
-/** A record's version only ever steps by one: the stored version is `next.version`, expected + 1. */
-function checkVersions(next: AlertRecord, expectedVersion: number): void {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new RangeError(`expectedVersion must be a whole number ≥ 0, got ${expectedVersion}`);
-  }
-  if (next.version !== expectedVersion + 1) {
-    throw new RangeError(
-      `the record to store must have version ${expectedVersion + 1} (expected + 1), got ${next.version}`,
-    );
-  }
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { AlertRecord } from '../core/alert-types.js';
+import { assertVersionStep } from '../core/alerts.js';
 import { UsageError } from '../core/errors.js';
 import type { AlertStore } from '../core/ports.js';
 
@@ -56,7 +57,7 @@ export class FileAlertStore implements AlertStore {
   }
 
   async compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean> {
-    checkVersions(next, expectedVersion);
+    assertVersionStep(next, expectedVersion);
     return this.exclusive(async () => {
       const state = await this.read();
       const index = state.alerts.findIndex(
@@ -165,17 +166,6 @@ export class FileAlertStore implements AlertStore {
       await rm(temporary, { force: true });
       throw error;
     }
-  }
-}
-
-function checkVersions(next: AlertRecord, expectedVersion: number): void {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new RangeError(`expectedVersion must be a whole number ≥ 0, got ${expectedVersion}`);
-  }
-  if (next.version !== expectedVersion + 1) {
-    throw new RangeError(
-      `the record to store must have version ${expectedVersion + 1} (expected + 1), got ${next.version}`,
-    );
   }
 }
 

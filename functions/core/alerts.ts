@@ -1,4 +1,5 @@
 import type { AlertRecord, TransitionKind } from './alert-types.js';
+import type { AlertStore } from './ports.js';
 import type { Finding, FindingCode } from './types.js';
 
 /** One alert to announce: the record to claim (compare-and-set on `expectedVersion`) and what to say. */
@@ -154,4 +155,20 @@ export function delivered(claim: AlertRecord, now: Date): AlertRecord {
 /** The record with its claim given up, so that a retry may deliver it at once. */
 export function released(claim: AlertRecord): AlertRecord {
   return { ...claim, claimedUntil: null, version: claim.version + 1 };
+}
+
+/**
+ * The versioning rule every {@link AlertStore} enforces: a record's version only ever steps by one, so the record
+ * stored over `expectedVersion` (0: no record yet) must carry `expectedVersion + 1`.
+ * @throws {RangeError} when the versions do not step by one
+ */
+export function assertVersionStep(next: AlertRecord, expectedVersion: number): void {
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    throw new RangeError(`expectedVersion must be a whole number ≥ 0, got ${expectedVersion}`);
+  }
+  if (next.version !== expectedVersion + 1) {
+    throw new RangeError(
+      `the record to store must have version ${expectedVersion + 1} (expected + 1), got ${next.version}`,
+    );
+  }
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { cliAccountReader } from '../../functions/cli/reader.js';
+import { DEFAULT_ENABLED_REGIONS } from '../../functions/local-account/index.js';
 import { scanAccount } from '../../functions/reconcile/scan.js';
 import { BUNDLE_OPTIONS, HANDLER_ENTRIES } from '../../infra/bundling.js';
 
@@ -17,25 +18,6 @@ import { BUNDLE_OPTIONS, HANDLER_ENTRIES } from '../../infra/bundling.js';
 const LATENCIES_MS = [50, 100];
 const RUNS = 7;
 const REGION_COUNTS = [1, 8, 17, 34];
-const DEFAULT_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-north-1',
-  'sa-east-1',
-];
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,7 +53,10 @@ async function startAccountThread(regions: string[], latencyMs: number) {
 
 /** `given`: the Regions are named (`--regions`, and always on Lambda), so the scan does not list them first. */
 async function benchScan(regionCount: number, latencyMs: number, given = false) {
-  const regions = Array.from({ length: regionCount }, (_, i) => DEFAULT_REGIONS[i] ?? `zz-bench-${i + 1}`);
+  const regions = Array.from(
+    { length: regionCount },
+    (_, i) => DEFAULT_ENABLED_REGIONS[i] ?? `zz-bench-${i + 1}`,
+  );
   const account = await startAccountThread(regions, latencyMs);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: account.url,

@@ -17,7 +17,6 @@ import {
   METRIC_NAMESPACE,
   SERVICE_NAME,
 } from '../../infra/ecr-replication-role-reconciler.js';
-import { IAM_ROLE_EVENT_NAMES } from '../../infra/event-patterns.js';
 import { ACCOUNT, iamWriteGrants, partitionArn, policyStatements, type Statement } from './templates.js';
 
 // One synth for the whole file: it bundles both handlers with the local esbuild (a few seconds each).
@@ -316,7 +315,19 @@ describe('EcrReplicationRoleReconciler: rules', () => {
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['iam.amazonaws.com'],
-          eventName: [...IAM_ROLE_EVENT_NAMES],
+          eventName: [
+            'CreateServiceLinkedRole',
+            'DeleteServiceLinkedRole',
+            'DeleteRole',
+            'CreateRole',
+            'UpdateRole',
+            'UpdateRoleDescription',
+            'UpdateAssumeRolePolicy',
+            'AttachRolePolicy',
+            'DetachRolePolicy',
+            'PutRolePolicy',
+            'DeleteRolePolicy',
+          ],
           $or: [
             {
               requestParameters: { roleName: [{ 'equals-ignore-case': 'AWSServiceRoleForECRReplication' }] },
