@@ -15,7 +15,11 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { managedPolicyArn, REPLICATION_ROLE } from '../../functions/core/constants.js';
-import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
+import {
+  type LocalAccount,
+  type LocalAccountOptions,
+  startLocalAccount,
+} from '../../functions/local-account/index.js';
 import { runCli } from '../support/cli.js';
 
 /*
@@ -23,7 +27,7 @@ import { runCli } from '../support/cli.js';
  * the demo and the benchmarks rely on it standing in for a real account.
  */
 
-const REGIONS = [
+const REGIONS: LocalAccountOptions['regions'] = [
   'us-east-1',
   'eu-west-1',
   'ap-southeast-2',
