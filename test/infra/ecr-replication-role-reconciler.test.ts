@@ -597,7 +597,7 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
   it('accounts for every policy statement in the template', () => {
     const kinds = policyStatements(template).map(({ type }) => type);
     const count = (type: string) => kinds.filter((kind) => kind === type).length;
-    // 2 trust policies; 10 + 11 function statements; 2 topic; 2 key; 4 TLS + 5 rule DLQ grants; 1 bus; 5 invokes.
+    // 2 trust policies; 9 + 10 function statements; 2 topic; 2 key; 4 TLS + 5 rule DLQ grants; 1 bus; 5 invokes.
     expect({
       role: count('AWS::IAM::Role'),
       policy: count('AWS::IAM::Policy'),
