@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { REPLICATION_ROLE } from '../core/constants.js';
 import { type AccountState, ApiError, type ReplicationRule, type Role } from './state.js';
 import { xml } from './xml.js';
@@ -55,7 +55,8 @@ export function ecrJson(body: unknown, status = 200): WireResponse {
   return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) };
 }
 
-export function ecrError(error: ApiError): WireResponse {
+/** An error in AWS JSON (ECR's 1.1, SQS's 1.0): the code in `__type` and `x-amzn-errortype`. */
+export function jsonError(error: ApiError): WireResponse {
   return {
     status: error.status,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': error.code },
@@ -192,6 +193,34 @@ export function sns(
     attributes,
   });
   return query(SNS_NS, operation, { MessageId: randomUUID() });
+}
+
+export interface Queued {
+  readonly queueUrl: string;
+  readonly body: string;
+  readonly delaySeconds: number;
+}
+
+/** SQS over AWS JSON 1.0: `SendMessage` to a queue made with `createQueue`, kept for the test to read. */
+export function sqs(state: AccountState, { operation, json }: ApiRequest, queued: Queued[]): WireResponse {
+  if (operation !== 'SendMessage') throw new ApiError('InvalidAction', `Unknown operation ${operation}.`);
+  const queueUrl = String(json.QueueUrl ?? '');
+  if (!state.queues.has(queueUrl)) {
+    throw new ApiError('QueueDoesNotExist', 'The specified queue does not exist.');
+  }
+  const body = String(json.MessageBody ?? '');
+  const delaySeconds = Number(json.DelaySeconds ?? 0);
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
+    throw new ApiError('InvalidParameterValue', 'DelaySeconds must be from 0 to 900.');
+  }
+  queued.push({ queueUrl, body, delaySeconds });
+  // The SDK checks the digest of the body it sent against this one.
+  const digest = createHash('md5').update(body).digest('hex');
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: digest }),
+  };
 }
 
 export function ec2(state: AccountState, { operation, params }: ApiRequest): WireResponse {

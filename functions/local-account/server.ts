@@ -6,11 +6,13 @@ import {
   type ApiRequest,
   ec2,
   ecr,
-  ecrError,
   iam,
+  jsonError,
   type Published,
+  type Queued,
   queryError,
   sns,
+  sqs,
   sts,
   type WireResponse,
 } from './protocols.js';
@@ -65,6 +67,8 @@ export interface LocalAccount {
   readonly state: AccountState;
   readonly calls: readonly Call[];
   readonly published: readonly Published[];
+  /** Messages sent to the queues made with `createQueue`, in order. */
+  readonly queued: readonly Queued[];
   readonly slackMessages: readonly { readonly path: string; readonly body: unknown }[];
   resetCalls(): void;
   putReplication(region: string, rules: readonly ReplicationRule[]): void;
@@ -78,6 +82,8 @@ export interface LocalAccount {
   putInlinePolicy(roleName: string, policyName: string): void;
   setRoleLastUsed(date: string, region: string): void;
   createTopic(name: string, region?: string): string;
+  /** A queue that accepts `SendMessage`; returns its URL, on this endpoint as SQS's own URLs are on theirs. */
+  createQueue(name: string): string;
   setFault(fault: CallMatch & { fault: Fault; times?: number }): void;
   clearFaults(): void;
   setLatency(ms: number, match?: CallMatch): void;
@@ -86,6 +92,8 @@ export interface LocalAccount {
 }
 
 const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+/** The services that speak AWS JSON (errors in `__type`); the others speak the query protocol (errors in XML). */
+const JSON_SERVICES: ReadonlySet<string> = new Set(['ecr', 'sqs']);
 
 /**
  * Starts the local account on 127.0.0.1: one endpoint for every service, routed by the SigV4 credential scope
@@ -104,6 +112,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
   );
   const calls: Call[] = [];
   const published: Published[] = [];
+  const queued: Queued[] = [];
   const slackMessages: { path: string; body: unknown }[] = [];
   const slackQueue: SlackResponse[] = [];
   let faults: (CallMatch & { fault: Fault; times?: number })[] = [];
@@ -140,7 +149,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       send(res, dispatch(request));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      send(res, request.service === 'ecr' ? ecrError(error) : queryError(request.service, error));
+      send(res, JSON_SERVICES.has(request.service) ? jsonError(error) : queryError(request.service, error));
     }
   }
 
@@ -156,6 +165,8 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
         return sns(state, request, published);
       case 'ec2':
         return ec2(state, request);
+      case 'sqs':
+        return sqs(state, request, queued);
       default:
         throw new ApiError('UnknownService', `The local account does not serve ${request.service}.`);
     }
@@ -179,6 +190,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
     state,
     calls,
     published,
+    queued,
     slackMessages,
     resetCalls: () => void calls.splice(0),
     putReplication: (region, rules) => state.putReplication(region, rules),
@@ -196,6 +208,11 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       const arn = `arn:aws:sns:${region}:${state.accountId}:${name}`;
       state.topics.add(arn);
       return arn;
+    },
+    createQueue: (name) => {
+      const queueUrl = `${url}/${state.accountId}/${name}`;
+      state.queues.add(queueUrl);
+      return queueUrl;
     },
     setFault: (fault) => void faults.push({ ...fault }),
     clearFaults: () => {

@@ -72,6 +72,7 @@ export class AccountState {
   readonly roles = new Map<string, Role>();
   readonly deletionTasks = new Map<string, DeletionTask>();
   readonly topics = new Set<string>();
+  readonly queues = new Set<string>();
 
   constructor(
     readonly accountId: string,

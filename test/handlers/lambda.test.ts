@@ -194,9 +194,62 @@ describe('event handler (Lambda)', () => {
   });
 });
 
-describe('re-check handler (Lambda, SQS)', () => {
-  const message = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
+const message = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 
+describe('grace re-check through SQS (Lambda, invariant 3)', () => {
+  it('holds a high finding raised by an event, then announces it once when the re-check confirms it', async () => {
+    // Prepare
+    const queueUrl = account.createQueue(`grace-${table}`);
+    vi.stubEnv('GRACE_QUEUE_URL', queueUrl);
+    vi.stubEnv('GRACE_SECONDS', '120');
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const [onEvent, onRecheck] = [await eventHandler(), await recheckHandler()];
+    const slackBefore = account.slackMessages.length;
+    const queuedBefore = account.queued.length;
+
+    // Act
+    const held = await onEvent(loadEventSample('iam-delete-role.json'));
+    const queued = account.queued.slice(queuedBefore);
+    const rechecks = await Promise.all(
+      queued.map((sent, index) => onRecheck({ Records: [message(`m-${index}`, sent.body)] })),
+    );
+    const again = await onRecheck({
+      Records: queued.map((sent, index) => message(`m2-${index}`, sent.body)),
+    });
+
+    // Assess
+    expect(held.notifications).toEqual([]);
+    expect(held.deferred).toEqual(['ROLE_MISSING']);
+    expect(queued).toEqual([expect.objectContaining({ queueUrl, delaySeconds: 120 })]);
+    expect(rechecks.concat(again).flatMap((response) => response.batchItemFailures)).toEqual([]);
+    expect(account.slackMessages.length - slackBefore).toBe(1);
+  });
+
+  it('announces nothing when the re-check finds the role back', async () => {
+    // Prepare
+    const queueUrl = account.createQueue(`grace-${table}`);
+    vi.stubEnv('GRACE_QUEUE_URL', queueUrl);
+    vi.stubEnv('GRACE_SECONDS', '120');
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const [onEvent, onRecheck] = [await eventHandler(), await recheckHandler()];
+    const slackBefore = account.slackMessages.length;
+    const queuedBefore = account.queued.length;
+
+    // Act
+    await onEvent(loadEventSample('iam-delete-role.json'));
+    account.createServiceLinkedRole();
+    const [sent] = account.queued.slice(queuedBefore);
+    await onRecheck({ Records: [message('m-1', sent?.body ?? '')] });
+
+    // Assess
+    expect(sent).toBeDefined();
+    expect(account.slackMessages.length - slackBefore).toBe(0);
+  });
+});
+
+describe('re-check handler (Lambda, SQS)', () => {
   it('confirms a finding and announces it; a bad message alone is reported back for retry', async () => {
     // Prepare
     replicateFarAway();

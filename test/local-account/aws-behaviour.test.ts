@@ -12,6 +12,7 @@ import {
   paginateListAttachedRolePolicies,
   UnmodifiableEntityException,
 } from '@aws-sdk/client-iam';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { managedPolicyArn, REPLICATION_ROLE } from '../../functions/core/constants.js';
@@ -216,6 +217,28 @@ describe('EC2 and STS', () => {
 
     // Assess
     expect(identity.Account).toBe(account.accountId);
+  });
+});
+
+describe('SQS', () => {
+  it('keeps what is sent to a queue it made, with the delay, and refuses an unknown queue', async () => {
+    // Prepare
+    const queueUrl = account.createQueue('grace');
+    const client = new SQSClient(config('us-east-1'));
+    const before = account.queued.length;
+
+    // Act
+    const sent = await client.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"eventId":"e-1"}', DelaySeconds: 90 }),
+    );
+    const unknown = await errorOf(
+      client.send(new SendMessageCommand({ QueueUrl: `${queueUrl}-missing`, MessageBody: '{}' })),
+    );
+
+    // Assess
+    expect(sent.MessageId).toBeTruthy();
+    expect(account.queued.slice(before)).toEqual([{ queueUrl, body: '{"eventId":"e-1"}', delaySeconds: 90 }]);
+    expect(unknown).toMatchObject({ name: 'QueueDoesNotExist' });
   });
 });
 
