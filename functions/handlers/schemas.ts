@@ -30,7 +30,7 @@ const JsonObjectSchema = z.record(z.string(), z.unknown());
 const OptionalText = z.nullish(z.string());
 
 /** The EventBridge envelope: every field EventBridge always sends, typed. */
-export const EventEnvelopeSchema = z.looseObject({
+const EventEnvelopeSchema = z.looseObject({
   version: z.string(),
   id: NonEmpty,
   source: NonEmpty,
@@ -44,7 +44,7 @@ export const EventEnvelopeSchema = z.looseObject({
   'replay-name': z.optional(z.string()),
 });
 
-export const UserIdentitySchema = z.nullish(
+const UserIdentitySchema = z.nullish(
   z.looseObject({
     type: OptionalText,
     arn: OptionalText,
@@ -53,7 +53,7 @@ export const UserIdentitySchema = z.nullish(
   }),
 );
 
-export const CloudTrailRecordSchema = z.looseObject({
+const CloudTrailRecordSchema = z.looseObject({
   eventID: NonEmpty,
   eventName: NonEmpty,
   eventSource: NonEmpty,
@@ -67,23 +67,23 @@ export const CloudTrailRecordSchema = z.looseObject({
   responseElements: z._default(z.nullable(JsonObjectSchema), null),
 });
 
-export const RegionOptInDetailSchema = z.looseObject({
+const RegionOptInDetailSchema = z.looseObject({
   accountId: z.optional(z.string()),
   regionName: RegionSchema,
   status: NonEmpty,
 });
 
-export const CloudTrailEventSchema = z.extend(EventEnvelopeSchema, {
+const CloudTrailEventSchema = z.extend(EventEnvelopeSchema, {
   'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
   detail: CloudTrailRecordSchema,
 });
 
-export const ScheduledEventSchema = z.extend(EventEnvelopeSchema, {
+const ScheduledEventSchema = z.extend(EventEnvelopeSchema, {
   source: z.literal(SCHEDULE_SOURCE),
   'detail-type': z.literal(SCHEDULE_DETAIL_TYPE),
 });
 
-export const RegionOptInEventSchema = z.extend(EventEnvelopeSchema, {
+const RegionOptInEventSchema = z.extend(EventEnvelopeSchema, {
   source: z.literal(ACCOUNT_SOURCE),
   'detail-type': z.literal(REGION_OPT_IN_DETAIL_TYPE),
   detail: RegionOptInDetailSchema,
