@@ -197,16 +197,25 @@ describe('event handler (Lambda)', () => {
 const message = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 
 describe('grace re-check through SQS (Lambda, invariant 3)', () => {
-  it('holds a high finding raised by an event, then announces it once when the re-check confirms it', async () => {
-    // Prepare
+  /** Replication in a far Region, the role deleted, and both functions configured with a grace queue. */
+  const roleDeletedWithGraceQueue = async () => {
     const queueUrl = account.createQueue(`grace-${table}`);
     vi.stubEnv('GRACE_QUEUE_URL', queueUrl);
     vi.stubEnv('GRACE_SECONDS', '120');
     replicateFarAway();
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
-    const [onEvent, onRecheck] = [await eventHandler(), await recheckHandler()];
-    const slackBefore = account.slackMessages.length;
-    const queuedBefore = account.queued.length;
+    return {
+      queueUrl,
+      onEvent: await eventHandler(),
+      onRecheck: await recheckHandler(),
+      slackBefore: account.slackMessages.length,
+      queuedBefore: account.queued.length,
+    };
+  };
+
+  it('holds a high finding raised by an event, then announces it once when the re-check confirms it', async () => {
+    // Prepare
+    const { queueUrl, onEvent, onRecheck, slackBefore, queuedBefore } = await roleDeletedWithGraceQueue();
 
     // Act
     const held = await onEvent(loadEventSample('iam-delete-role.json'));
@@ -228,14 +237,7 @@ describe('grace re-check through SQS (Lambda, invariant 3)', () => {
 
   it('announces nothing when the re-check finds the role back', async () => {
     // Prepare
-    const queueUrl = account.createQueue(`grace-${table}`);
-    vi.stubEnv('GRACE_QUEUE_URL', queueUrl);
-    vi.stubEnv('GRACE_SECONDS', '120');
-    replicateFarAway();
-    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
-    const [onEvent, onRecheck] = [await eventHandler(), await recheckHandler()];
-    const slackBefore = account.slackMessages.length;
-    const queuedBefore = account.queued.length;
+    const { onEvent, onRecheck, slackBefore, queuedBefore } = await roleDeletedWithGraceQueue();
 
     // Act
     await onEvent(loadEventSample('iam-delete-role.json'));
