@@ -47,8 +47,6 @@ const deletionKey = (account: string): Item => ({
 export interface DynamoDbAlertStoreOptions {
   /** Items per `Query` page (DynamoDB's `Limit`). Default: as many as fit in DynamoDB's 1 MB page. */
   readonly pageSize?: number;
-  /** The clock that decides whether a remembered event has expired. Default: the system clock. */
-  readonly now?: () => Date;
 }
 
 /**
@@ -70,7 +68,6 @@ export interface DynamoDbAlertStoreOptions {
  */
 export class DynamoDbAlertStore implements AlertStore {
   private readonly pageSize: number | undefined;
-  private readonly now: () => Date;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -78,7 +75,6 @@ export class DynamoDbAlertStore implements AlertStore {
     options: DynamoDbAlertStoreOptions = {},
   ) {
     this.pageSize = options.pageSize;
-    this.now = options.now ?? (() => new Date());
   }
 
   async load(account: string): Promise<AlertRecord[]> {
@@ -129,17 +125,17 @@ export class DynamoDbAlertStore implements AlertStore {
     }
   }
 
-  async hasSeenEvent(eventId: string): Promise<boolean> {
+  async hasSeenEvent(eventId: string, now: Date): Promise<boolean> {
     const { Item: item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: eventKey(eventId), ConsistentRead: true }),
     );
     if (!item) return false;
     // TTL deletion happens some time after expiry (typically within days), so an expired item may still be read.
     const expiresAt = item[ALERT_TABLE_TTL_ATTRIBUTE]?.N;
-    return expiresAt === undefined || Number(expiresAt) * 1000 > this.now().getTime();
+    return expiresAt === undefined || Number(expiresAt) * 1000 > now.getTime();
   }
 
-  async rememberEvent(eventId: string, expiresAt: string): Promise<void> {
+  async rememberEvent(eventId: string, expiresAt: string, _now: Date): Promise<void> {
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,

@@ -18,11 +18,6 @@ const FORMAT = 1;
 
 const emptyState = (): StateFile => ({ format: FORMAT, alerts: [], events: [], deletionTasks: [] });
 
-export interface FileAlertStoreOptions {
-  /** The clock that decides whether a remembered event has expired. Default: the system clock. */
-  readonly now?: () => Date;
-}
-
 /**
  * The alert state in a JSON file, for the CLI (`--state-file`): the same contract as the DynamoDB store.
  *
@@ -37,15 +32,9 @@ export interface FileAlertStoreOptions {
  * await store.compareAndSet(record, 0); // true the first time, false after
  */
 export class FileAlertStore implements AlertStore {
-  private readonly now: () => Date;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    readonly path: string,
-    options: FileAlertStoreOptions = {},
-  ) {
-    this.now = options.now ?? (() => new Date());
-  }
+  constructor(readonly path: string) {}
 
   async load(account: string): Promise<AlertRecord[]> {
     return this.exclusive(async () => {
@@ -73,23 +62,22 @@ export class FileAlertStore implements AlertStore {
     });
   }
 
-  async hasSeenEvent(eventId: string): Promise<boolean> {
+  async hasSeenEvent(eventId: string, now: Date): Promise<boolean> {
     return this.exclusive(async () => {
       const event = (await this.read()).events.find((entry) => entry.eventId === eventId);
-      return event !== undefined && Date.parse(event.expiresAt) > this.now().getTime();
+      return event !== undefined && Date.parse(event.expiresAt) > now.getTime();
     });
   }
 
-  async rememberEvent(eventId: string, expiresAt: string): Promise<void> {
+  async rememberEvent(eventId: string, expiresAt: string, now: Date): Promise<void> {
     if (Number.isNaN(Date.parse(expiresAt))) {
       throw new RangeError(`expiresAt must be an ISO-8601 date-time, got ${JSON.stringify(expiresAt)}`);
     }
     return this.exclusive(async () => {
       const state = await this.read();
-      const now = this.now().getTime();
       // Expired events are dropped here, as DynamoDB's TTL drops them from the table.
       const events = state.events.filter(
-        (entry) => entry.eventId !== eventId && Date.parse(entry.expiresAt) > now,
+        (entry) => entry.eventId !== eventId && Date.parse(entry.expiresAt) > now.getTime(),
       );
       await this.write({ ...state, events: [...events, { eventId, expiresAt }] });
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DeleteServiceLinkedRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadEventSample } from '../../events/index.js';
 import { FileAlertStore } from '../adapters/file-alert-store.js';
+import type { Clock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { EXIT_CODES, REPLICATION_ROLE } from '../core/constants.js';
 import type { RecheckRequest } from '../core/ports.js';
@@ -41,6 +42,7 @@ export async function demoCommand(
   args: readonly string[],
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock,
 ): Promise<number> {
   const { values } = parseFlags('demo', args, { part: { type: 'string' } });
   if (values.help) {
@@ -48,11 +50,11 @@ export async function demoCommand(
     return EXIT_CODES.inSync;
   }
   const part = values.part ?? 'all';
-  const account = await startLocalAccount({ regions: DEMO_REGIONS });
+  const account = await startLocalAccount({ regions: DEMO_REGIONS, clock });
   const restoreEnv = pointSdkAt(account);
   try {
-    if (part === 'scan' || part === 'all') await scanStory(account, output);
-    if (part === 'events' || part === 'all') await eventStory(account, output, env);
+    if (part === 'scan' || part === 'all') await scanStory(account, output, clock);
+    if (part === 'events' || part === 'all') await eventStory(account, output, env, clock);
     return EXIT_CODES.inSync;
   } finally {
     restoreEnv();
@@ -86,11 +88,11 @@ function pointSdkAt(account: LocalAccount): () => void {
 const heading = (output: Output, text: string) => output.out(`\n\u001b[1m━━ ${text}\u001b[0m\n`);
 const replicateTo = (region: string) => [{ destinations: [{ region, registryId: '123456789012' }] }];
 
-async function scanStory(account: LocalAccount, output: Output): Promise<void> {
+async function scanStory(account: LocalAccount, output: Output, clock: Clock): Promise<void> {
   const scan = async (title: string) => {
     heading(output, title);
     const report = await scanAccount(cliAccountReader({ homeRegion: 'us-east-1', regionTimeoutMs: 2000 }), {
-      now: () => new Date(),
+      now: clock.now,
     });
     output.out(renderReportText(report));
     output.out(`(scan exits ${report.findings.length > 0 ? 2 : 0})`);
@@ -126,6 +128,7 @@ async function eventStory(
   account: LocalAccount,
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock,
 ): Promise<void> {
   const stateDir = await mkdtemp(join(tmpdir(), 'ecr-role-demo-'));
   const topicArn = account.createTopic(TOPIC);
@@ -142,6 +145,7 @@ async function eventStory(
     store: new FileAlertStore(join(stateDir, 'state.json')),
     recheck: { schedule: async (request) => void rechecks.push(request) },
     log: quiet,
+    clock,
   });
   const telemetry = createTelemetry(quiet, { count: () => {} });
   let seenSlack = 0;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FileAlertStore } from '../adapters/file-alert-store.js';
+import type { Clock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
 import type { RecheckRequest } from '../core/ports.js';
@@ -39,6 +39,7 @@ export async function handleCommand(
   args: readonly string[],
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock,
 ): Promise<number> {
   const { values, positionals } = parseFlags(
     'handle',
@@ -56,7 +57,7 @@ export async function handleCommand(
   }
   const graceSeconds = positiveNumber('grace-seconds', values['grace-seconds'], 0, 900);
   const config = { ...loadConfig(env), graceSeconds };
-  const log = stderrLog(output);
+  const log = stderrLog(output, clock);
   const rechecks: RecheckRequest[] = [];
   const deps = createReconcileDeps(config, {
     reader: cliAccountReader(),
@@ -64,6 +65,7 @@ export async function handleCommand(
     // Locally the grace delay is a pause in this process, then the same re-check the Lambda makes.
     recheck: { schedule: async (request) => void rechecks.push(request) },
     log,
+    clock,
   });
   const telemetry = createTelemetry(log, { count: () => {} });
 
@@ -101,7 +103,7 @@ export async function handleWithGrace(
       seconds: graceSeconds,
       eventId: request.eventId,
     });
-    await sleep(graceSeconds * 1000);
+    await deps.clock.sleep(graceSeconds * 1000);
     const confirmed = await reconcile(deps, {
       ...request,
       eventId: `recheck:${request.eventId}`,

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { type Clock, systemClock } from '../clock.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { AwsCallError, UsageError } from '../core/errors.js';
 import { type Output, processOutput } from './output.js';
@@ -8,6 +9,7 @@ type Command = (
   args: readonly string[],
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock,
 ) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -39,11 +41,12 @@ ${Object.entries(COMMANDS)
 Run \`ecr-role-reconciler <command> --help\` for a command's options.
 Exit codes: 0 in sync, 2 findings reported, 1 could not run.`;
 
-/** Runs one command line; returns the exit code. Never throws. */
+/** Runs one command line; returns the exit code. Never throws. Time enters here: `clock` is the run's only clock. */
 export async function main(
   argv: readonly string[],
   output: Output = processOutput,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  clock: Clock = systemClock,
 ): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -56,7 +59,7 @@ export async function main(
     return EXIT_CODES.couldNotRun;
   }
   try {
-    return await (await command.load())(args, output, env);
+    return await (await command.load())(args, output, env, clock);
   } catch (error) {
     output.err(describeFailure(error));
     return EXIT_CODES.couldNotRun;

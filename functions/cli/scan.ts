@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { parseRegions } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { renderReportText } from '../core/render-text.js';
@@ -30,6 +31,7 @@ export async function scanCommand(
   args: readonly string[],
   output: Output,
   env: Readonly<Record<string, string | undefined>>,
+  clock: Clock,
 ): Promise<number> {
   const { values } = parseFlags('scan', args, {
     regions: { type: 'string' },
@@ -54,7 +56,7 @@ export async function scanCommand(
   const report = await scanAccount(reader, {
     regions,
     concurrency,
-    now: () => new Date(),
+    now: clock.now,
     onRegionRead: (_read, done, total) => bar.update(done, total),
   }).finally(() => bar.end());
 

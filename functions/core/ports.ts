@@ -28,10 +28,10 @@ export interface AlertStore {
   load(account: string): Promise<AlertRecord[]>;
   /** Stores `next` if the stored version of (account, code) is `expectedVersion` (0: none stored). */
   compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean>;
-  /** Has this event id been handled successfully already? */
-  hasSeenEvent(eventId: string): Promise<boolean>;
-  /** Records a handled event id, kept until `expiresAt` (ISO-8601). */
-  rememberEvent(eventId: string, expiresAt: string): Promise<void>;
+  /** Has this event id been handled successfully, with its memory not yet expired at `now` (the caller's clock)? */
+  hasSeenEvent(eventId: string, now: Date): Promise<boolean>;
+  /** Records a handled event id, kept until `expiresAt` (ISO-8601); may drop what expired before `now`. */
+  rememberEvent(eventId: string, expiresAt: string, now: Date): Promise<void>;
   /** The role deletion task being followed for the account, if any. */
   deletionTask(account: string): Promise<string | undefined>;
   /** Starts (a task id) or stops (`undefined`) following a role deletion task. */

@@ -3,12 +3,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { readWebhookUrl } from '../adapters/secret.js';
 import { SlackNotifier } from '../adapters/slack-notifier.js';
 import { SnsNotifier } from '../adapters/sns-notifier.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
 import type { ReconcileDeps, ReconcileLog } from '../reconcile/reconcile.js';
 
 /** The channels the configuration names: SNS when a topic is set, Slack when a webhook (or its secret) is. */
-export function createNotifiers(config: Config, log: ReconcileLog): Notifier[] {
+export function createNotifiers(config: Config, log: ReconcileLog, clock: Clock): Notifier[] {
   const notifiers: Notifier[] = [];
   if (config.alertTopicArn) {
     notifiers.push(
@@ -16,11 +17,13 @@ export function createNotifiers(config: Config, log: ReconcileLog): Notifier[] {
     );
   }
   if (config.slackWebhookUrl) {
-    notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log }));
+    notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log, sleep: clock.sleep }));
   } else if (config.slackWebhookSecretArn) {
     const secretArn = config.slackWebhookSecretArn;
     const secrets = new SecretsManagerClient({ region: regionOfArn(secretArn) });
-    notifiers.push(new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log }));
+    notifiers.push(
+      new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log, sleep: clock.sleep }),
+    );
   }
   return notifiers;
 }
@@ -36,15 +39,15 @@ export function createReconcileDeps(
     store: AlertStore;
     recheck?: RecheckScheduler | undefined;
     log: ReconcileLog;
-    now?: () => Date;
+    clock: Clock;
   },
 ): ReconcileDeps {
   return {
     reader: parts.reader,
     store: parts.store,
-    notifiers: createNotifiers(config, parts.log),
+    notifiers: createNotifiers(config, parts.log, parts.clock),
     recheck: parts.recheck,
-    now: parts.now ?? (() => new Date()),
+    clock: parts.clock,
     log: parts.log,
     regions: config.regions,
     graceSeconds: config.graceSeconds,

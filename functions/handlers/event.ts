@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { createAccountReader } from '../adapters/account-reader.js';
 import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
 import { SqsRecheckScheduler } from '../adapters/sqs-recheck-scheduler.js';
+import { type Clock, systemClock } from '../clock.js';
 import { type Config, ENV, loadConfig } from '../config.js';
 import { UsageError } from '../core/errors.js';
 import type { ReconcileDeps } from '../reconcile/reconcile.js';
@@ -16,7 +17,14 @@ import { createTelemetry, METRIC_NAMESPACE, type MetricSink, type Telemetry } fr
 /** Built once per container, on first use (not at import, so that tests control the environment). */
 let built: { deps: ReconcileDeps; telemetry: Telemetry; metrics: Metrics; logger: Logger } | undefined;
 
-export function lambdaParts(env: Readonly<Record<string, string | undefined>> = process.env) {
+/**
+ * The function's dependencies, built on first use and kept for the container's life. Time enters here: the system
+ * clock, unless a test builds the parts first with its own.
+ */
+export function lambdaParts(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  clock: Clock = systemClock,
+) {
   if (built) return built;
   const config = loadConfig(env);
   const logger = new Logger({ serviceName: 'ecr-replication-role-reconciler' });
@@ -36,6 +44,7 @@ export function lambdaParts(env: Readonly<Record<string, string | undefined>> = 
       ? new SqsRecheckScheduler(new SQSClient({}), config.graceQueueUrl)
       : undefined,
     log: logger,
+    clock,
   });
   built = { deps, telemetry: createTelemetry(logger, metricSink(metrics)), metrics, logger };
   return built;

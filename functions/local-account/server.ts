@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../clock.js';
 import { REPLICATION_ROLE } from '../core/constants.js';
 import {
   type ApiRequest,
@@ -57,6 +58,8 @@ export interface LocalAccountOptions {
   /** Delay before every AWS answer, in ms. */
   readonly latencyMs?: number | undefined;
   readonly port?: number | undefined;
+  /** Stamps roles and calls. Default: the system clock. */
+  readonly clock?: Clock | undefined;
 }
 
 /** The local account: a running endpoint and the handles to shape its state for a scenario. */
@@ -103,12 +106,14 @@ const JSON_SERVICES: ReadonlySet<string> = new Set(['ecr', 'sqs']);
  * process.env.AWS_ENDPOINT_URL = account.url;
  */
 export async function startLocalAccount(options: LocalAccountOptions = {}): Promise<LocalAccount> {
+  const clock = options.clock ?? systemClock;
   const state = new AccountState(
     options.account ?? '123456789012',
     options.regions ?? [
       ...DEFAULT_ENABLED_REGIONS,
       ...DEFAULT_NOT_OPTED_IN.map((name) => ({ name, optInStatus: 'not-opted-in' as const })),
     ],
+    clock,
   );
   const calls: Call[] = [];
   const published: Published[] = [];
@@ -135,7 +140,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       service: request.service,
       operation: request.operation,
       region: request.region,
-      at: Date.now(),
+      at: clock.now().getTime(),
     });
 
     const delay = latencies.filter((latency) => matches(latency, request)).reduce((sum, l) => sum + l.ms, 0);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.js';
 import { managedPolicyArn, REPLICATION_ROLE } from '../core/constants.js';
 
 /** The 17 Regions enabled by default in a commercial account. */
@@ -77,6 +78,7 @@ export class AccountState {
   constructor(
     readonly accountId: string,
     regions: readonly (string | { name: string; optInStatus?: OptInStatus })[],
+    private readonly clock: Clock = systemClock,
   ) {
     for (const region of regions) {
       const { name, optInStatus = 'opt-in-not-required' } =
@@ -221,7 +223,7 @@ export class AccountState {
     return {
       ...fields,
       roleId: `AROA${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}`,
-      createDate: new Date().toISOString(),
+      createDate: this.clock.now().toISOString(),
       description: undefined,
       inline: new Map(),
       lastUsed: undefined,

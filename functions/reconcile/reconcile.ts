@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Notification, TransitionKind, TriggerContext } from '../core/alert-types.js';
 import { type AlertPlan, alertTransitions, delivered, released } from '../core/alerts.js';
 import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
@@ -11,7 +12,8 @@ export interface ReconcileDeps {
   readonly notifiers: readonly Notifier[];
   /** Where grace re-checks go; without one, high findings raised by events are announced at once. */
   readonly recheck?: RecheckScheduler | undefined;
-  readonly now: () => Date;
+  /** The one clock of every time-based decision (given by the wiring; tests give their own). */
+  readonly clock: Clock;
   readonly log: ReconcileLog;
   readonly regions?: readonly string[] | undefined;
   readonly concurrency?: number | undefined;
@@ -80,7 +82,9 @@ const CLAIM_LEASE_MS = 5 * 60_000;
  */
 export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
   const { store, log } = deps;
-  if (await store.hasSeenEvent(request.eventId)) {
+  // One clock per reconcile: every time-based decision below (event memory, claims, reminders) uses this instant.
+  const now = deps.clock.now();
+  if (await store.hasSeenEvent(request.eventId, now)) {
     log.info('event already handled', { eventId: request.eventId });
     return { status: 'duplicate', report: null, notifications: [], deferred: [] };
   }
@@ -91,7 +95,7 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     regions: deps.regions,
     concurrency: deps.concurrency,
     deletionTaskId,
-    now: deps.now,
+    now: () => now,
   });
   if (report.account !== request.account) {
     log.warn('the event names another account than the credentials read', {
@@ -101,7 +105,6 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
   }
   await followDeletionTask(store, report, deletionTaskId);
 
-  const now = deps.now();
   const plans = alertTransitions(await store.load(report.account), report.findings, {
     account: report.account,
     now,
@@ -128,13 +131,13 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
 
   const notifications: SentNotification[] = [];
   for (const plan of plans.filter((plan) => !mustWait(plan))) {
-    const sent = await announce(deps, plan, report, request.trigger);
+    const sent = await announce(deps, plan, report, request.trigger, now);
     if (sent) notifications.push(sent);
   }
   const undelivered = notifications.filter((n) => n.channels.length === 0 && n.failed.length > 0);
   if (undelivered.length > 0) throw new DeliveryError(undelivered);
 
-  await store.rememberEvent(request.eventId, new Date(now.getTime() + EVENT_MEMORY_MS).toISOString());
+  await store.rememberEvent(request.eventId, new Date(now.getTime() + EVENT_MEMORY_MS).toISOString(), now);
   return { status: 'reconciled', report, notifications, deferred };
 }
 
@@ -144,6 +147,7 @@ async function announce(
   plan: AlertPlan,
   report: Report,
   trigger: TriggerContext | undefined,
+  now: Date,
 ): Promise<SentNotification | undefined> {
   const { store, log } = deps;
   if (!(await store.compareAndSet(plan.claim, plan.expectedVersion))) {
@@ -176,7 +180,7 @@ async function announce(
   }
 
   const allFailed = channels.length === 0 && failed.length > 0;
-  const next = allFailed ? released(plan.claim) : delivered(plan.claim, deps.now());
+  const next = allFailed ? released(plan.claim) : delivered(plan.claim, now);
   if (!(await store.compareAndSet(next, plan.claim.version))) {
     log.warn('alert record changed while delivering', { code: plan.code, transition: plan.kind });
   }

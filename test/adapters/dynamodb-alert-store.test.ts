@@ -24,7 +24,6 @@ import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
 let dynamo: LocalDynamoDb;
 let tableName: string;
 let tableCount = 0;
-let clock: Date;
 let store: DynamoDbAlertStore;
 
 beforeAll(async () => {
@@ -38,8 +37,7 @@ afterAll(async () => {
 beforeEach(async () => {
   tableName = `alerts-${++tableCount}`;
   await createAlertTable(dynamo.client, tableName);
-  clock = T0;
-  store = new DynamoDbAlertStore(dynamo.client, tableName, { now: () => clock });
+  store = new DynamoDbAlertStore(dynamo.client, tableName);
 });
 
 const rawItem = async (pk: string, sk: string) =>
@@ -53,12 +51,12 @@ const rawItem = async (pk: string, sk: string) =>
     )
   ).Item;
 
-describeAlertStoreContract('DynamoDbAlertStore', async (now) => {
+describeAlertStoreContract('DynamoDbAlertStore', async () => {
   const table = `alerts-${++tableCount}`;
   await createAlertTable(dynamo.client, table);
   return {
-    store: new DynamoDbAlertStore(dynamo.client, table, { now }),
-    reopen: () => new DynamoDbAlertStore(dynamo.client, table, { now }),
+    store: new DynamoDbAlertStore(dynamo.client, table),
+    reopen: () => new DynamoDbAlertStore(dynamo.client, table),
   };
 });
 
@@ -102,7 +100,7 @@ describe('DynamoDbAlertStore alert records', () => {
     await paged.compareAndSet(alertRecord({ account: OTHER_ACCOUNT, code: 'OBSERVATION_INCOMPLETE' }), 0);
     await paged.compareAndSet(alertRecord({ account: `${ACCOUNT}0`, code: 'ROLE_MISSING' }), 0);
     await paged.setDeletionTask(ACCOUNT, 'task/aws-service-role/replication.ecr.amazonaws.com/1');
-    await paged.rememberEvent('event-1', '2026-11-25T10:00:00.000Z');
+    await paged.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
     const send = vi.spyOn(dynamo.client, 'send');
 
     // Act
@@ -123,7 +121,7 @@ describe('DynamoDbAlertStore alert records', () => {
 describe('DynamoDbAlertStore events', () => {
   it('stores the expiry as epoch seconds in the TTL attribute of EVENT#<id> / EVENT', async () => {
     // Act
-    await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z');
+    await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
 
     // Assess
     const item = await rawItem('EVENT#event-1', 'EVENT');
@@ -134,12 +132,11 @@ describe('DynamoDbAlertStore events', () => {
 
   it('keeps an expired event’s item for the TTL to delete, while reading it as not seen', async () => {
     // Prepare
-    await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z');
+    await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z', T0);
 
     // Act
-    const beforeExpiry = await store.hasSeenEvent('event-1');
-    clock = new Date('2026-11-24T11:00:01.000Z');
-    const afterExpiry = await store.hasSeenEvent('event-1');
+    const beforeExpiry = await store.hasSeenEvent('event-1', T0);
+    const afterExpiry = await store.hasSeenEvent('event-1', new Date('2026-11-24T11:00:01.000Z'));
 
     // Assess
     expect(beforeExpiry).toBe(true);

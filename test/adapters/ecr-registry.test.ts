@@ -5,6 +5,7 @@ import {
   ServerException,
   ValidationException,
 } from '@aws-sdk/client-ecr';
+import { CredentialsProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readRegistry } from '../../functions/adapters/ecr-registry.js';
@@ -12,6 +13,11 @@ import { readRegistry } from '../../functions/adapters/ecr-registry.js';
 const ACCOUNT = '123456789012';
 const ecrMock = mockClient(ECRClient);
 
+/**
+ * What the ECR client throws for a code it has no class for (UnrecognizedClientException,
+ * AccessDeniedException, ThrottlingException): its base exception, named after the code. aws-error.test.ts
+ * checks this against the real client.
+ */
 function unmodeled(name: string, message: string, httpStatusCode = 400) {
   return new ECRServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message });
 }
@@ -90,23 +96,43 @@ describe('readRegistry', () => {
 
   it.each([
     [
-      'access denied',
-      unmodeled('AccessDeniedException', 'not authorized to perform ecr:DescribeRegistry', 403),
+      'access denied (an unmodelled ECR code)',
+      unmodeled('AccessDeniedException', 'not authorized to perform ecr:DescribeRegistry'),
+      { code: 'AccessDeniedException', message: 'not authorized to perform ecr:DescribeRegistry' },
     ],
-    ['throttling past the retries', unmodeled('ThrottlingException', 'Rate exceeded')],
+    [
+      'throttling past the retries (an unmodelled ECR code)',
+      unmodeled('ThrottlingException', 'Rate exceeded'),
+      { code: 'ThrottlingException', message: 'Rate exceeded' },
+    ],
     [
       'a server error',
       new ServerException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }),
+      { code: 'ServerException', message: 'Internal failure' },
     ],
     [
       'a validation error',
       new ValidationException({ message: 'bad request', $metadata: { httpStatusCode: 400 } }),
+      { code: 'ValidationException', message: 'bad request' },
     ],
     [
-      'a network error',
-      Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:443'), { code: 'ECONNREFUSED' }),
+      'a refused connection (Node’s socket error, passed on by the HTTP handler)',
+      Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:443'), {
+        errno: -111,
+        code: 'ECONNREFUSED',
+        syscall: 'connect',
+        address: '1.2.3.4',
+        port: 443,
+        $metadata: { attempts: 1, totalRetryDelay: 0 },
+      }),
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 1.2.3.4:443' },
     ],
-  ])('reports %s as unreadable, with the error', async (_label, err) => {
+    [
+      'no credentials',
+      new CredentialsProviderError('Could not load credentials from any providers', false),
+      { code: 'CredentialsProviderError', message: 'Could not load credentials from any providers' },
+    ],
+  ])('reports %s as unreadable, with the error', async (_label, err, error) => {
     // Prepare
     ecrMock.on(DescribeRegistryCommand).rejects(err);
 
@@ -114,11 +140,7 @@ describe('readRegistry', () => {
     const read = await readRegistry(new ECRClient({ region: 'eu-north-1' }), 'eu-north-1');
 
     // Assess
-    expect(read.outcome).toBe('unreadable');
-    expect(read).toMatchObject({
-      region: 'eu-north-1',
-      error: { code: (err as { code?: string }).code ?? err.name, message: err.message },
-    });
+    expect(read).toEqual({ region: 'eu-north-1', outcome: 'unreadable', error });
   });
 
   it('gives each Region 10 seconds unless told otherwise', async () => {

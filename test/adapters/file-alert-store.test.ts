@@ -8,34 +8,31 @@ import { ACCOUNT, alertRecord, describeAlertStoreContract, T0 } from '../support
 
 let dir: string;
 let path: string;
-let clock: Date;
 let store: FileAlertStore;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'file-alert-store-'));
   path = join(dir, 'state.json');
-  clock = T0;
-  store = new FileAlertStore(path, { now: () => clock });
+  store = new FileAlertStore(path);
 });
 
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describeAlertStoreContract('FileAlertStore', async (now) => ({
-  store: new FileAlertStore(path, { now }),
+describeAlertStoreContract('FileAlertStore', async () => ({
+  store: new FileAlertStore(path),
   // A fresh store on the same file: what it reads is what was written, not what the first one kept in memory.
-  reopen: () => new FileAlertStore(path, { now }),
+  reopen: () => new FileAlertStore(path),
 }));
 
 describe('FileAlertStore events', () => {
   it('drops expired events from the file on the next write', async () => {
     // Prepare
-    await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z');
-    clock = new Date('2026-11-24T11:00:01.000Z');
+    await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z', T0);
 
     // Act
-    await store.rememberEvent('event-2', '2026-11-25T11:00:00.000Z');
+    await store.rememberEvent('event-2', '2026-11-25T11:00:00.000Z', new Date('2026-11-24T11:00:01.000Z'));
 
     // Assess
     const { events } = JSON.parse(await readFile(path, 'utf8'));
@@ -47,7 +44,7 @@ describe('FileAlertStore file handling', () => {
   it('reads a missing file as an empty state, without creating it', async () => {
     // Act
     const loaded = await store.load(ACCOUNT);
-    const seen = await store.hasSeenEvent('event-1');
+    const seen = await store.hasSeenEvent('event-1', T0);
     const task = await store.deletionTask(ACCOUNT);
 
     // Assess
@@ -62,7 +59,7 @@ describe('FileAlertStore file handling', () => {
 
     // Act
     await nestedStore.compareAndSet(alertRecord(), 0);
-    await nestedStore.rememberEvent('event-1', '2026-11-25T10:00:00.000Z');
+    await nestedStore.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
 
     // Assess
     expect(await readdir(join(dir, 'state'))).toEqual(['alerts.json']);

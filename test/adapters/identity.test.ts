@@ -1,4 +1,10 @@
-import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import {
+  ExpiredTokenException,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
+import { CredentialsProviderError, TokenProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { partitionOfArn, readIdentity } from '../../functions/adapters/identity.js';
@@ -40,42 +46,93 @@ describe('readIdentity', () => {
 
   it('says how to provide credentials when there are none', async () => {
     // Prepare
-    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
-      name: 'CredentialsProviderError',
-    });
+    const missing = new CredentialsProviderError('Could not load credentials from any providers', false);
     stsMock.on(GetCallerIdentityCommand).rejects(missing);
 
     // Act
     const reading = readIdentity(new STSClient({ region: 'us-east-1' }));
 
     // Assess
-    await expect(reading).rejects.toBeInstanceOf(AwsCallError);
-    const error = (await reading.catch((e: unknown) => e)) as AwsCallError;
-    expect(error.operation).toBe('GetCallerIdentity');
-    expect(error.awsError.code).toBe('CredentialsProviderError');
-    expect(error.message).toContain('AWS_PROFILE');
-    expect(error.message).toContain('aws sso login');
-    expect(error.message).toContain('npm start');
-    expect(error.message).toContain('Could not load credentials from any providers');
-    expect(error.cause).toBe(missing);
+    const error = await reading.then(
+      () => expect.unreachable('readIdentity should have failed'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toMatchObject({
+      operation: 'GetCallerIdentity',
+      awsError: {
+        code: 'CredentialsProviderError',
+        message:
+          'No AWS credentials were found. Set AWS_PROFILE (and run `aws sso login` for an SSO profile), or export ' +
+          'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To try it locally without AWS, run `npm start`. ' +
+          '(Could not load credentials from any providers)',
+      },
+      cause: missing,
+    });
+    expect((error as Error).message).toMatch(
+      /^GetCallerIdentity failed: CredentialsProviderError: No AWS credentials/,
+    );
   });
 
-  it('says to refresh credentials that have expired', async () => {
-    // Prepare
-    stsMock.on(GetCallerIdentityCommand).rejects(
+  it.each([
+    [
+      'an SSO session that has expired',
+      new TokenProviderError(
+        "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.",
+        false,
+      ),
+      'TokenProviderError',
+      'The SSO session of this profile is missing or has expired. Run `aws sso login` (with --profile if needed). ' +
+        "(Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.)",
+    ],
+    [
+      'expired credentials, as STS answers them (ExpiredToken, unmodelled)',
       new STSServiceException({
         name: 'ExpiredToken',
         $fault: 'client',
         $metadata: { httpStatusCode: 400 },
         message: 'The security token included in the request is expired',
       }),
-    );
+      'ExpiredToken',
+      'The AWS credentials have expired. Refresh them (e.g. `aws sso login`) and try again. ' +
+        '(The security token included in the request is expired)',
+    ],
+    [
+      'expired credentials, as the modelled ExpiredTokenException',
+      new ExpiredTokenException({
+        message: 'The security token included in the request is expired',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'ExpiredTokenException',
+      'The AWS credentials have expired. Refresh them (e.g. `aws sso login`) and try again. ' +
+        '(The security token included in the request is expired)',
+    ],
+    [
+      'an access key unknown to STS (InvalidClientTokenId, unmodelled)',
+      new STSServiceException({
+        name: 'InvalidClientTokenId',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'The security token included in the request is invalid.',
+      }),
+      'InvalidClientTokenId',
+      'The AWS access key is not valid in this partition or account. Check AWS_PROFILE and the exported ' +
+        'credentials. (The security token included in the request is invalid.)',
+    ],
+  ])('says how to fix %s', async (_label, thrown, code, message) => {
+    // Prepare
+    stsMock.on(GetCallerIdentityCommand).rejects(thrown);
 
     // Act
     const reading = readIdentity(new STSClient({ region: 'us-east-1' }));
 
     // Assess
-    await expect(reading).rejects.toThrow(/expired.*aws sso login/);
+    await expect(reading).rejects.toMatchObject({
+      name: 'AwsCallError',
+      operation: 'GetCallerIdentity',
+      awsError: { code, message },
+      cause: thrown,
+    });
   });
 
   it('passes other errors through unchanged', async () => {
@@ -94,6 +151,7 @@ describe('readIdentity', () => {
 
     // Assess
     await expect(reading).rejects.toMatchObject({
+      message: 'GetCallerIdentity failed: Throttling: Rate exceeded',
       awsError: { code: 'Throttling', message: 'Rate exceeded' },
     });
   });

@@ -1,6 +1,6 @@
 import { DescribeRegionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listEnabledRegions } from '../../functions/adapters/regions.js';
 import { AwsCallError } from '../../functions/core/errors.js';
 
@@ -10,6 +10,10 @@ const client = () => new EC2Client({ region: 'us-east-1' });
 describe('listEnabledRegions', () => {
   beforeEach(() => {
     ec2Mock.reset();
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
 
   it('asks for the enabled Regions only and returns their names, sorted', async () => {
@@ -82,5 +86,26 @@ describe('listEnabledRegions', () => {
       },
       cause: denied,
     });
+  });
+
+  it('reports a listing cut short by its timeout as Timeout, not as the bare AbortError', async () => {
+    // Prepare
+    // The timeout has already fired: no waiting on the clock.
+    vi.spyOn(AbortSignal, 'timeout').mockReturnValue(AbortSignal.abort());
+    // What @smithy/node-http-handler rejects with when the call's signal fires.
+    const aborted = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    ec2Mock.on(DescribeRegionsCommand).rejects(aborted);
+
+    // Act
+    const listing = listEnabledRegions(client(), 2_500);
+
+    // Assess
+    await expect(listing).rejects.toMatchObject({
+      name: 'AwsCallError',
+      operation: 'DescribeRegions',
+      awsError: { code: 'Timeout', message: 'DescribeRegions did not answer within 2500 ms' },
+      cause: aborted,
+    });
+    expect(AbortSignal.timeout).toHaveBeenCalledWith(2_500);
   });
 });

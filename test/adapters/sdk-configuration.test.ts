@@ -8,6 +8,19 @@ import { type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './loca
 
 const ACCOUNT = '123456789012';
 
+/** Environment credentials only, and no profile, Region or endpoint from the machine running the tests. */
+function isolateSdkEnvironment(configDir: string) {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_REGION', undefined);
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+  vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', undefined);
+  vi.stubEnv('AWS_CONFIG_FILE', join(configDir, 'config'));
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(configDir, 'credentials'));
+}
+
 // The default clients are built with a Region only, so the SDK's own configuration reaches them: endpoint URLs,
 // credentials and the profile's Region. These run the real clients against a local endpoint.
 describe('the default clients honour the SDK configuration', () => {
@@ -21,15 +34,7 @@ describe('the default clients honour the SDK configuration', () => {
       body: JSON.stringify({ registryId: ACCOUNT, replicationConfiguration: { rules: [] } }),
     }));
     configDir = await mkdtemp(join(tmpdir(), 'adapters-sdk-config-'));
-    vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
-    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
-    vi.stubEnv('AWS_PROFILE', undefined);
-    vi.stubEnv('AWS_REGION', undefined);
-    vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-    vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', join(configDir, 'config'));
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(configDir, 'credentials'));
+    isolateSdkEnvironment(configDir);
   });
 
   afterEach(async () => {
@@ -90,5 +95,103 @@ describe('the default clients honour the SDK configuration', () => {
     expect(scopes.slice(1)).not.toHaveLength(0);
     for (const scope of scopes.slice(1))
       expect(scope).toMatch(/^AKIDPROFILE\/\d{8}\/ap-northeast-3\/ec2\/aws4_request$/);
+  });
+});
+
+// The adapters' error handling, through the default clients and the SDK's own deserializers: the errors the
+// other adapter tests build by hand are the ones these produce.
+describe('the default clients’ errors, as the adapters read them', () => {
+  let endpoint: LocalEndpoint | undefined;
+  let configDir: string;
+
+  beforeEach(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'adapters-sdk-errors-'));
+    isolateSdkEnvironment(configDir);
+  });
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await endpoint?.close();
+    endpoint = undefined;
+    await rm(configDir, { recursive: true, force: true });
+  });
+
+  it('reads a Region whose ECR answers UnrecognizedClientException as not-enabled', async () => {
+    // Prepare
+    endpoint = await startLocalEndpoint(() => ({
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        __type: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      }),
+    }));
+    vi.stubEnv('AWS_ENDPOINT_URL_ECR', endpoint.url);
+    const reader = createAccountReader({ homeRegion: 'us-east-1' });
+
+    // Act
+    const read = await reader.readRegistry('me-south-1');
+
+    // Assess
+    expect(read).toEqual({
+      region: 'me-south-1',
+      outcome: 'not-enabled',
+      error: {
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      },
+    });
+  });
+
+  it('reads a Region whose ECR denies access as unreadable, with the code and message', async () => {
+    // Prepare
+    endpoint = await startLocalEndpoint(() => ({
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        __type: 'AccessDeniedException',
+        message: 'User is not authorized to perform: ecr:DescribeRegistry',
+      }),
+    }));
+    vi.stubEnv('AWS_ENDPOINT_URL_ECR', endpoint.url);
+    const reader = createAccountReader({ homeRegion: 'us-east-1' });
+
+    // Act
+    const read = await reader.readRegistry('eu-west-3');
+
+    // Assess
+    expect(read).toEqual({
+      region: 'eu-west-3',
+      outcome: 'unreadable',
+      error: {
+        code: 'AccessDeniedException',
+        message: 'User is not authorized to perform: ecr:DescribeRegistry',
+      },
+    });
+  });
+
+  it('reads the role as absent when IAM answers NoSuchEntity', async () => {
+    // Prepare
+    endpoint = await startLocalEndpoint(() => ({
+      status: 404,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>' +
+        '<Code>NoSuchEntity</Code><Message>The role with name AWSServiceRoleForECRReplication cannot be found.' +
+        '</Message></Error><RequestId>r-1</RequestId></ErrorResponse>',
+    }));
+    vi.stubEnv('AWS_ENDPOINT_URL_IAM', endpoint.url);
+    const reader = createAccountReader({ homeRegion: 'us-east-1' });
+
+    // Act
+    const read = await reader.readRole();
+
+    // Assess
+    expect(read).toEqual({ outcome: 'absent' });
+    expect(endpoint.requests.map((request) => /Action=(\w+)/.exec(request.body)?.[1]).sort()).toEqual([
+      'GetRole',
+      'ListAttachedRolePolicies',
+      'ListRolePolicies',
+    ]);
   });
 });

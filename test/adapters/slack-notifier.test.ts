@@ -202,7 +202,6 @@ describe('SlackNotifier', () => {
     // Prepare
     const slack = await slackStub(never);
     const { delays, sleep } = recordingSleep();
-    const started = Date.now();
 
     // Act
     const error = await failureOf(
@@ -214,7 +213,6 @@ describe('SlackNotifier', () => {
     expect(delays).toHaveLength(1);
     expect(error).toMatchObject({ status: undefined, attempts: 2, retryable: true });
     expect(error.message).toContain('did not answer within 200 ms');
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('fetches a lazily given URL once and keeps it', async () => {

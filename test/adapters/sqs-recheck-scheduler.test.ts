@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsRecheckScheduler } from '../../functions/adapters/sqs-recheck-scheduler.js';
@@ -29,8 +29,10 @@ describe('SqsRecheckScheduler', () => {
     // Assess
     const [call] = sqsMock.commandCalls(SendMessageCommand);
     expect(call?.args[0].input).toEqual({
-      QueueUrl: QUEUE_URL,
-      MessageBody: JSON.stringify(REQUEST),
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/grace',
+      MessageBody:
+        '{"account":"123456789012","eventId":"e-1","trigger":' +
+        '{"eventId":"e-1","eventName":"DeleteRole","eventTime":"2026-11-24T10:00:00Z","awsRegion":"us-east-1"}}',
       DelaySeconds: 120,
     });
   });
@@ -47,9 +49,26 @@ describe('SqsRecheckScheduler', () => {
     expect(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.DelaySeconds).toBe(sent);
   });
 
-  it('lets a failed send fail the caller, so that the invocation is retried', async () => {
+  it('sends a request without a trigger as just the account and the event', async () => {
+    // Act
+    await new SqsRecheckScheduler(new SQSClient({ region: 'us-east-1' }), QUEUE_URL).schedule(
+      { account: '123456789012', eventId: 'e-2' },
+      60,
+    );
+
+    // Assess
+    expect(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody).toBe(
+      '{"account":"123456789012","eventId":"e-2"}',
+    );
+  });
+
+  it('lets a failed send throw the SDK error to the caller, so that the invocation is retried', async () => {
     // Prepare
-    sqsMock.on(SendMessageCommand).rejects(new Error('queue unreachable'));
+    const missing = new QueueDoesNotExist({
+      message: 'The specified queue does not exist.',
+      $metadata: { httpStatusCode: 400 },
+    });
+    sqsMock.on(SendMessageCommand).rejects(missing);
 
     // Act
     const scheduling = new SqsRecheckScheduler(new SQSClient({ region: 'us-east-1' }), QUEUE_URL).schedule(
@@ -58,6 +77,10 @@ describe('SqsRecheckScheduler', () => {
     );
 
     // Assess
-    await expect(scheduling).rejects.toThrow('queue unreachable');
+    await expect(scheduling).rejects.toBe(missing);
+    await expect(scheduling).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+      message: 'The specified queue does not exist.',
+    });
   });
 });

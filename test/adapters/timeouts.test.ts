@@ -7,7 +7,8 @@ import { readRole } from '../../functions/adapters/iam-role.js';
 import { type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './local-endpoint.js';
 
 // These go through the real SDK stack and HTTP handler against an endpoint that never answers: the handler rejects
-// with a bare `AbortError` when the call's signal fires, which must still be reported as a timeout.
+// with a bare `AbortError` when the call's signal fires, which must still be reported as a timeout. The timeouts are
+// short and real; how long a run takes on a shared machine is not asserted.
 describe('timeouts through the real SDK stack', () => {
   let endpoint: LocalEndpoint;
 
@@ -26,7 +27,6 @@ describe('timeouts through the real SDK stack', () => {
       endpoint: endpoint.url,
       credentials: TEST_CREDENTIALS,
     });
-    const started = Date.now();
 
     // Act
     const read = await readRegistry(client, 'ap-east-1', 200);
@@ -37,7 +37,6 @@ describe('timeouts through the real SDK stack', () => {
       outcome: 'unreadable',
       error: { code: 'Timeout', message: 'DescribeRegistry did not answer within 200 ms' },
     });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(endpoint.requests.length).toBeGreaterThanOrEqual(1);
   });
 

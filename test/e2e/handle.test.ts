@@ -1,39 +1,41 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_SAMPLES, EVENTS_DIR } from '../../events/index.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
 import type { HandleResult } from '../../functions/handlers/handle-event.js';
-import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
-import { localEnv, runCli } from '../support/cli.js';
+import { runCli, runMain } from '../support/cli.js';
+import { useLocalAccount } from '../support/local-account.js';
 
-let account: LocalAccount;
+/*
+ * `handle` end to end against the local account, in process through `main` with a test clock (the grace pause
+ * costs no time, and is recorded). One run in a child process shows what a real process prints.
+ */
+
+const account = useLocalAccount({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] });
 let dir: string;
 let topicArn: string;
 
-beforeAll(async () => {
-  account = await startLocalAccount({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] });
+beforeAll(() => {
   topicArn = account.createTopic('alerts');
-});
-afterAll(async () => {
-  await account.close();
 });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'handle-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
-  for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) account.clearReplication(region);
-  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
 });
 
 const env = (extra: Record<string, string> = {}) => ({
-  ...localEnv(account.url),
+  ...account.env,
   ALERT_TOPIC_ARN: topicArn,
   SLACK_WEBHOOK_URL: account.slackWebhookUrl,
   ...extra,
 });
+const handle = (args: string[], extra: Record<string, string> = {}) =>
+  runMain(['handle', ...args], { env: env(extra), clock: account.clock });
 const results = (stdout: string) =>
   stdout
     .trim()
@@ -48,7 +50,7 @@ describe('handle', () => {
     ]);
     const files = EVENT_SAMPLES.map((sample) => join(EVENTS_DIR, sample.file));
 
-    const run = await runCli(['handle', ...files, '--state-file', join(dir, 'state.json')], env());
+    const run = await handle([...files, '--state-file', join(dir, 'state.json')]);
 
     const wellFormed = EVENT_SAMPLES.filter((sample) => !sample.malformed);
     const printed = results(run.stdout);
@@ -73,12 +75,13 @@ describe('handle', () => {
     const slackBefore = account.slackMessages.length;
     const snsBefore = account.published.length;
 
-    const first = await runCli(['handle', deleted, deleted, schedule, ...state], env());
+    const first = await handle([deleted, deleted, schedule, ...state]);
     account.createServiceLinkedRole();
-    const second = await runCli(
-      ['handle', join(EVENTS_DIR, 'iam-create-service-linked-role.json'), schedule, ...state],
-      env(),
-    );
+    const second = await handle([
+      join(EVENTS_DIR, 'iam-create-service-linked-role.json'),
+      schedule,
+      ...state,
+    ]);
 
     const notifications = [...results(first.stdout), ...results(second.stdout)].flatMap(
       (r) => r.notifications,
@@ -106,22 +109,20 @@ describe('handle', () => {
     ]);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
 
-    const run = await runCli(
-      [
-        'handle',
-        join(EVENTS_DIR, 'iam-delete-role.json'),
-        '--state-file',
-        join(dir, 'state.json'),
-        '--grace-seconds',
-        '1',
-      ],
-      env(),
-    );
+    const run = await handle([
+      join(EVENTS_DIR, 'iam-delete-role.json'),
+      '--state-file',
+      join(dir, 'state.json'),
+      '--grace-seconds',
+      '60',
+    ]);
 
     const [result] = results(run.stdout);
     expect(result?.deferred).toEqual(['ROLE_MISSING']);
     expect(result?.notifications.map((n) => n.transition)).toEqual(['opened']);
     expect(run.stderr).toContain('waiting out the grace delay');
+    // The pause was asked of the clock, which moved on at once.
+    expect(account.clock.sleeps).toEqual([60_000]);
   });
 
   it('still delivers to SNS when Slack fails, and never prints the webhook URL', async () => {
@@ -130,7 +131,37 @@ describe('handle', () => {
     ]);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
     const secretUrl = `${account.url}/slack/T000/B000/s3cr3t-t0ken-value`;
-    account.slackRespond({ status: 500, body: 'internal_error' }, { status: 500 }, { status: 500 });
+    // Slack fails every attempt, retryably; Retry-After: 0 so that the retries cost no real time (the CLI's
+    // SlackNotifier waits with its own timer, not the run's clock).
+    account.slackRespond(
+      ...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({
+        status: 429,
+        body: 'rate_limited',
+        headers: { 'retry-after': '0' },
+      })),
+    );
+
+    const run = await handle(
+      [join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 'state.json')],
+      { SLACK_WEBHOOK_URL: secretUrl },
+    );
+
+    const [result] = results(run.stdout);
+    expect(result?.notifications[0]).toMatchObject({ channels: ['sns'], failed: [{ channel: 'slack' }] });
+    expect(run.stderr).toContain('alert not delivered');
+    expect(run.stderr).toContain(`failed after ${SLACK_DEFAULTS.maxAttempts} attempts: HTTP 429`);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-t0ken-value');
+  });
+
+  it('never prints the webhook URL in a real process, even when Slack echoes it, and exits 2', async () => {
+    // A child process: what really reaches stdout and stderr, and the exit code the shell gets.
+    account.putReplication('ap-southeast-2', [
+      { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
+    ]);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    const secretUrl = `${account.url}/slack/T000/B000/s3cr3t-t0ken-value`;
+    // Refused at once (no retry, so no back-off in the child), with the URL in Slack's answer.
+    account.slackRespond({ status: 404, body: `channel_not_found for ${secretUrl}` });
 
     const run = await runCli(
       ['handle', join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 'state.json')],
@@ -141,16 +172,19 @@ describe('handle', () => {
     expect(result?.notifications[0]).toMatchObject({ channels: ['sns'], failed: [{ channel: 'slack' }] });
     expect(run.stderr).toContain('alert not delivered');
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-t0ken-value');
+    expect(run.code).toBe(2);
   });
 
   it('fails a file that is not JSON and still handles the others', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{ not json');
 
-    const run = await runCli(
-      ['handle', bad, join(EVENTS_DIR, 'scheduled-event.json'), '--state-file', join(dir, 's.json')],
-      env(),
-    );
+    const run = await handle([
+      bad,
+      join(EVENTS_DIR, 'scheduled-event.json'),
+      '--state-file',
+      join(dir, 's.json'),
+    ]);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('bad.json');

@@ -1,8 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
 import type { Report } from '../../functions/core/types.js';
-import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
-import { localEnv, runCli } from '../support/cli.js';
+import { runCli, runMain } from '../support/cli.js';
+import { TEST_START } from '../support/clock.js';
+import { useLocalAccount } from '../support/local-account.js';
+
+/*
+ * `scan` end to end against the local account, in process through `main` (the SDK clients unmodified, reaching the
+ * account by AWS_ENDPOINT_URL). The few runs that only a real process can show — `bin` starts, the exit code
+ * reaches the shell — run the CLI in a child process with `runCli`.
+ */
 
 const REGIONS = [
   'us-east-1',
@@ -12,22 +19,13 @@ const REGIONS = [
 ];
 const toEuWest1 = [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }];
 
-let account: LocalAccount;
+const account = useLocalAccount({ regions: REGIONS });
 
-beforeAll(async () => {
-  account = await startLocalAccount({ regions: REGIONS });
-});
-afterAll(async () => {
-  await account.close();
-});
-afterEach(() => {
-  account.clearFaults();
-  for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) account.clearReplication(region);
-  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
-});
+const scan = (args: string[], env: Record<string, string | undefined> = account.env) =>
+  runMain(['scan', ...args], { env, clock: account.clock });
 
 async function scanJson(...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
-  const run = await runCli(['scan', '--format', 'json', ...args], localEnv(account.url));
+  const run = await scan(['--format', 'json', ...args]);
   return { code: run.code, report: JSON.parse(run.stdout) as Report, stderr: run.stderr };
 }
 
@@ -65,6 +63,17 @@ describe('scan against the local account', () => {
       },
     ]);
     expect(Date.parse(report.observedAt)).not.toBeNaN();
+    expect(report.observedAt).toBe(TEST_START.toISOString());
+  });
+
+  it('runs from the package bin in a real process, and exit code 0 reaches the shell', async () => {
+    // A child process: only a real one shows that `bin` starts and what the shell gets.
+    account.putReplication('us-east-1', toEuWest1);
+
+    const run = await runCli(['scan'], account.env, 'bin');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('In sync: no findings.');
   });
 
   it('reports ROLE_MISSING and exits 2 when the role is gone while a far Region replicates', async () => {
@@ -129,7 +138,8 @@ describe('scan against the local account', () => {
     account.createServiceLinkedRole();
     account.setFault({ service: 'ecr', region: 'eu-west-1', fault });
 
-    const { code: exit, report } = await scanJson('--timeout', '1');
+    // A short real timeout for the Region that never answers; nothing here bounds how long the run takes.
+    const { code: exit, report } = await scanJson('--timeout', fault === 'timeout' ? '0.2' : '1');
 
     const euWest1 = report.regions.find((region) => region.region === 'eu-west-1');
     if (code === undefined) {
@@ -174,7 +184,8 @@ describe('scan against the local account', () => {
     account.putReplication('ap-southeast-2', toEuWest1);
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
 
-    const run = await runCli(['scan'], localEnv(account.url));
+    // A child process: exit code 2 must reach the shell.
+    const run = await runCli(['scan'], account.env);
 
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('[HIGH] ROLE_MISSING');
@@ -184,23 +195,24 @@ describe('scan against the local account', () => {
 
 describe('scan cannot run', () => {
   it('exits 1 naming the bad flag', async () => {
-    const run = await runCli(['scan', '--format', 'xml']);
+    // A child process through `bin`: exit code 1 must reach the shell.
+    const run = await runCli(['scan', '--format', 'xml'], {}, 'bin');
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('--format must be one of table, json');
   });
 
   it('exits 1 on a malformed Region list', async () => {
-    const run = await runCli(['scan', '--regions', 'us-east-1,not a region']);
+    const run = await scan(['--regions', 'us-east-1,not a region'], {});
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('not a Region name: not a region');
   });
 
   it('exits 1 with the fix when there are no credentials', async () => {
-    const env = { ...localEnv(account.url), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+    const env = { ...account.env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
 
-    const run = await runCli(['scan'], env);
+    const run = await scan([], env);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/credentials/i);
@@ -210,7 +222,7 @@ describe('scan cannot run', () => {
 
   it('shows help for every command', async () => {
     for (const command of ['scan', 'handle', 'demo', 'local-account']) {
-      const run = await runCli([command, '--help']);
+      const run = await runMain([command, '--help']);
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toContain(`Usage: ecr-role-reconciler ${command}`);
     }

@@ -5,9 +5,9 @@ import { loadEventSample } from '../../events/index.js';
 import { createAlertTable } from '../../functions/adapters/dynamodb-alert-store.js';
 import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
-import { type LocalAccount, startLocalAccount } from '../../functions/local-account/index.js';
-import { localEnv } from '../support/cli.js';
+import { testClock } from '../support/clock.js';
 import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
+import { useLocalAccount } from '../support/local-account.js';
 
 /*
  * The deployed handlers, in process, exactly as Lambda calls them: configured by environment only, with the
@@ -15,25 +15,25 @@ import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
  */
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-let account: LocalAccount;
+const account = useLocalAccount({ regions: REGIONS });
 let dynamo: LocalDynamoDb;
 let topicArn: string;
 let table = 0;
 let printed: string[];
 
 beforeAll(async () => {
-  [account, dynamo] = await Promise.all([startLocalAccount({ regions: REGIONS }), startDynalite()]);
+  dynamo = await startDynalite();
   topicArn = account.createTopic('alerts');
 });
 afterAll(async () => {
-  await Promise.all([account.close(), dynamo.close()]);
+  await dynamo.close();
 });
 
 beforeEach(async () => {
   const tableName = `alerts-${++table}`;
   await createAlertTable(dynamo.client, tableName);
   for (const [name, value] of Object.entries({
-    ...localEnv(account.url),
+    ...account.env,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     ALERT_TABLE_NAME: tableName,
     ALERT_TOPIC_ARN: topicArn,
@@ -58,13 +58,16 @@ beforeEach(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  account.clearFaults();
   vi.unstubAllEnvs();
-  for (const region of REGIONS) account.clearReplication(region);
-  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
 });
 
 const eventHandler = async () => (await import('../../functions/handlers/event.js')).handler;
+/** The event handler of a container whose clock is a test clock: Slack's back-off costs no real time. */
+const eventHandlerOnTestClock = async (clock = testClock()) => {
+  const module = await import('../../functions/handlers/event.js');
+  module.lambdaParts(process.env, clock);
+  return { handler: module.handler, clock };
+};
 const recheckHandler = async () => (await import('../../functions/handlers/recheck.js')).handler;
 const logLines = () =>
   printed
@@ -150,13 +153,14 @@ describe('event handler (Lambda)', () => {
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
     account.setFault({ service: 'sns', fault: 'server-error' });
     account.slackRespond(...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({ status: 500 })));
-    const handler = await eventHandler();
+    const { handler, clock } = await eventHandlerOnTestClock();
 
     // Act
     const invocation = handler(loadEventSample('iam-delete-role.json'));
 
     // Assess
     await expect(invocation).rejects.toThrow();
+    expect(clock.sleeps).toHaveLength(SLACK_DEFAULTS.maxAttempts - 1);
     account.clearFaults();
     const retried = await handler(loadEventSample('iam-delete-role.json'));
     expect(retried.notifications).toEqual([expect.objectContaining({ transition: 'opened' })]);
@@ -169,7 +173,7 @@ describe('event handler (Lambda)', () => {
     account.slackRespond(
       ...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({ status: 500, body: 'no_service' })),
     );
-    const handler = await eventHandler();
+    const { handler } = await eventHandlerOnTestClock();
 
     // Act
     await handler(loadEventSample('iam-delete-role.json'));

@@ -14,14 +14,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { managedPolicyArn, REPLICATION_ROLE } from '../../functions/core/constants.js';
-import {
-  type LocalAccount,
-  type LocalAccountOptions,
-  startLocalAccount,
-} from '../../functions/local-account/index.js';
+import type { LocalAccountOptions } from '../../functions/local-account/index.js';
 import { runCli } from '../support/cli.js';
+import { useLocalAccount } from '../support/local-account.js';
 
 /*
  * The local account as the unmodified SDK clients see it: what it must do the way AWS documents it, because `scan`,
@@ -35,19 +32,7 @@ const REGIONS: LocalAccountOptions['regions'] = [
   { name: 'af-south-1', optInStatus: 'not-opted-in' },
 ];
 const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
-let account: LocalAccount;
-
-beforeAll(async () => {
-  account = await startLocalAccount({ regions: REGIONS });
-});
-afterAll(async () => {
-  await account.close();
-});
-afterEach(() => {
-  account.clearFaults();
-  for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) account.clearReplication(region);
-  for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
-});
+const account = useLocalAccount({ regions: REGIONS });
 
 const config = (region: string) => ({
   region,

@@ -5,6 +5,9 @@ import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
 import { FakeAccount, RecordingNotifier, silentLog } from '../support/fakes.js';
 import { ACCOUNT, registry, role } from '../support/reads.js';
 
+const T0 = new Date('2026-11-24T10:00:00.000Z');
+const clock = { now: () => T0, sleep: async () => {} };
+
 let dynamo: LocalDynamoDb;
 let tables = 0;
 
@@ -34,7 +37,7 @@ describe('concurrent invocations over the same change (invariant 4, against Dyna
       reader: account,
       store: await freshStore(),
       notifiers: [sns],
-      now: () => new Date('2026-11-24T10:00:00.000Z'),
+      clock,
       log: silentLog(),
       graceSeconds: 0,
     };
@@ -50,6 +53,40 @@ describe('concurrent invocations over the same change (invariant 4, against Dyna
     expect(sns.sent.map((n) => `${n.finding.code} ${n.transition}`)).toEqual(['ROLE_MISSING opened']);
   });
 
+  it('recognises a re-delivered event as a duplicate: it reads nothing and sends nothing', async () => {
+    // Prepare
+    const account = new FakeAccount().set(registry.replicating('us-east-1'));
+    account.role = role.absent();
+    const sns = new RecordingNotifier('sns');
+    const deps = {
+      reader: account,
+      store: await freshStore(),
+      notifiers: [sns],
+      clock,
+      log: silentLog(),
+      graceSeconds: 0,
+    };
+    await reconcile(deps, { account: ACCOUNT, eventId: 'evt-1', mode: 'confirm' });
+    const readsBefore = account.reads;
+
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        reconcile(deps, { account: ACCOUNT, eventId: 'evt-1', mode: 'confirm' }),
+      ),
+    );
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(account.reads).toBe(readsBefore);
+    expect(sns.sent).toHaveLength(1);
+  });
+
   it('announces the resolution once when invocations race it', async () => {
     const account = new FakeAccount().set(registry.replicating('us-east-1'));
     account.role = role.absent();
@@ -58,7 +95,7 @@ describe('concurrent invocations over the same change (invariant 4, against Dyna
       reader: account,
       store: await freshStore(),
       notifiers: [sns],
-      now: () => new Date(),
+      clock,
       log: silentLog(),
       graceSeconds: 0,
     };

@@ -35,7 +35,7 @@ beforeEach(async () => {
     store: new FileAlertStore(join(dir, 'state.json')),
     notifiers: [sns, slack],
     recheck: { schedule: async (request) => void rechecks.push(request) },
-    now: () => clock,
+    clock: { now: () => clock, sleep: async () => {} },
     log: silentLog(),
     graceSeconds: 60,
   };

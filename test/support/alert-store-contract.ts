@@ -40,21 +40,20 @@ export const alertRecord = (overrides: Partial<AlertRecord> = {}): AlertRecord =
 });
 
 /**
- * The shared cases. `openStore` gives an empty store whose clock is `now`; `reopen`, when the adapter keeps its
- * state outside the process, gives a second store on the same state, so that what is read back is what was stored.
+ * The shared cases. `openStore` gives an empty store; `reopen`, when the adapter keeps its state outside the
+ * process, gives a second store on the same state, so that what is read back is what was stored. Time is the
+ * caller's: every case passes its own instant, so none depends on today's date.
  */
 export function describeAlertStoreContract(
   name: string,
-  openStore: (now: () => Date) => Promise<{ store: AlertStore; reopen: () => AlertStore }>,
+  openStore: () => Promise<{ store: AlertStore; reopen: () => AlertStore }>,
 ): void {
   describe(`${name}: the AlertStore contract`, () => {
-    let clock: Date;
     let store: AlertStore;
     let reopen: () => AlertStore;
 
     beforeEach(async () => {
-      clock = T0;
-      ({ store, reopen } = await openStore(() => clock));
+      ({ store, reopen } = await openStore());
     });
 
     it('round-trips a record exactly, nulls and the finding included', async () => {
@@ -150,7 +149,7 @@ export function describeAlertStoreContract(
       const theirs = alertRecord({ account: OTHER_ACCOUNT, code: 'OBSERVATION_INCOMPLETE' });
       await store.compareAndSet(theirs, 0);
       await store.setDeletionTask(ACCOUNT, 'task/1');
-      await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z');
+      await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
 
       // Act
       const loaded = await store.load(ACCOUNT);
@@ -166,10 +165,10 @@ export function describeAlertStoreContract(
 
     it('has not seen an event until it is remembered', async () => {
       // Act
-      const before = await store.hasSeenEvent('event-1');
-      await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z');
-      const after = await reopen().hasSeenEvent('event-1');
-      const other = await store.hasSeenEvent('event-2');
+      const before = await store.hasSeenEvent('event-1', T0);
+      await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
+      const after = await reopen().hasSeenEvent('event-1', T0);
+      const other = await store.hasSeenEvent('event-2', T0);
 
       // Assess
       expect([before, after, other]).toEqual([false, true, false]);
@@ -177,21 +176,20 @@ export function describeAlertStoreContract(
 
     it('treats an event whose expiry has passed as not seen', async () => {
       // Prepare
-      await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z');
+      await store.rememberEvent('event-1', '2026-11-24T11:00:00.000Z', T0);
 
       // Act
-      const beforeExpiry = await store.hasSeenEvent('event-1');
-      clock = new Date('2026-11-24T11:00:01.000Z');
-      const afterExpiry = await store.hasSeenEvent('event-1');
+      const beforeExpiry = await store.hasSeenEvent('event-1', new Date('2026-11-24T10:59:59.000Z'));
+      const atExpiry = await store.hasSeenEvent('event-1', new Date('2026-11-24T11:00:00.000Z'));
+      const afterExpiry = await reopen().hasSeenEvent('event-1', new Date('2026-11-24T11:00:01.000Z'));
 
       // Assess
-      expect(beforeExpiry).toBe(true);
-      expect(afterExpiry).toBe(false);
+      expect([beforeExpiry, atExpiry, afterExpiry]).toEqual([true, false, false]);
     });
 
     it('rejects an expiry that is not a date', async () => {
       // Act
-      const remember = store.rememberEvent('event-1', 'tomorrow');
+      const remember = store.rememberEvent('event-1', 'tomorrow', T0);
 
       // Assess
       await expect(remember).rejects.toThrow(/ISO-8601/);

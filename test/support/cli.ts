@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Output } from '../../functions/cli/output.js';
+import type { Clock } from '../../functions/clock.js';
+import { testClock } from './clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -9,31 +12,82 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the CLI in a child process, as a user would, with only the environment given (plus PATH). */
-export function runCli(
-  args: readonly string[],
-  env: Record<string, string | undefined> = {},
-): Promise<CliRun> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What every run starts from, in a child process or in this one, besides the variables a test gives. */
+const BASE_ENV: Env = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** The two ways a shell starts the CLI: the package's `bin` (as `npx ecr-role-reconciler`) or `main.ts` via tsx. */
+export type Entry = 'bin' | 'main';
+
+/**
+ * Runs the CLI in a child process, as a user would, with only the environment given (plus PATH and HOME).
+ * Costs a Node start and every import (about a second): keep it for what only a real process shows — that `bin`
+ * starts, that exit codes reach the shell, what really reaches stdout and stderr. Everything else: {@link runMain}.
+ */
+export function runCli(args: readonly string[], env: Env = {}, entry: Entry = 'main'): Promise<CliRun> {
+  const command =
+    entry === 'bin'
+      ? ['functions/cli/bin.js', ...args]
+      : ['--import', 'tsx', 'functions/cli/main.ts', ...args];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'functions/cli/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...env,
-        },
-        timeout: 60_000,
-      },
+      command,
+      { cwd: ROOT, env: { ...BASE_ENV, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });
       },
     );
   });
+}
+
+let running = false;
+
+/**
+ * Runs the CLI in this process through `main(argv, output, env, clock)`, with what it prints captured line by line,
+ * as {@link runCli} would return it. For the run, `process.env` is what a child process given `env` would have
+ * (the SDK clients read it: endpoint, credentials, Region, attempts): every `AWS_*` variable of this process is
+ * removed, then `env` set; all of it is restored afterwards. One run at a time, then (tests within a file run one
+ * after another).
+ * @example
+ * const run = await runMain(['scan', '--format', 'json'], { env: localEnv(account.url), clock });
+ */
+export async function runMain(
+  argv: readonly string[],
+  options: { env?: Env; clock?: Clock } = {},
+): Promise<CliRun> {
+  const { main } = await import('../../functions/cli/main.js');
+  if (running) throw new Error('runMain runs one command at a time: it sets process.env for the run');
+  running = true;
+  const env = definedOnly({ ...BASE_ENV, ...options.env });
+  const saved = { ...process.env };
+  let stdout = '';
+  let stderr = '';
+  const output: Output = {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+    interactive: false,
+  };
+  try {
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+    Object.assign(process.env, env);
+    const code = await main(argv, output, env, options.clock ?? testClock());
+    return { code, stdout, stderr };
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    running = false;
+  }
 }
 
 /** The environment that points the SDK at a local account, with no real credentials anywhere. */
@@ -47,5 +101,12 @@ export function localEnv(url: string): Record<string, string> {
     AWS_CONFIG_FILE: '/nonexistent/config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
