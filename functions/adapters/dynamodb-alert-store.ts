@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
-import type { AlertStore } from '../core/ports.js';
+import type { AlertStore, FollowedDeletion } from '../core/ports.js';
 import type { FindingCode } from '../core/types.js';
 
 /** The key of the alert table; the CDK stack declares the table with the same names. */
@@ -29,9 +29,10 @@ type Item = Record<string, AttributeValue>;
 
 const accountKey = (account: string) => `ACCOUNT#${account}`;
 
-const alertKey = (account: string, code: string): Item => ({
+/** `ALERT#<code>#<channel>`; records written before delivery was kept per channel are `ALERT#<code>`. */
+const alertKey = (account: string, code: string, channel: string | undefined): Item => ({
   [ALERT_TABLE_KEY.partitionKey]: { S: accountKey(account) },
-  [ALERT_TABLE_KEY.sortKey]: { S: `${ALERT_PREFIX}${code}` },
+  [ALERT_TABLE_KEY.sortKey]: { S: `${ALERT_PREFIX}${code}${channel === undefined ? '' : `#${channel}`}` },
 });
 
 const eventKey = (eventId: string): Item => ({
@@ -54,9 +55,9 @@ export interface DynamoDbAlertStoreOptions {
  *
  * | item | `pk` | `sk` | attributes |
  * |---|---|---|---|
- * | alert record | `ACCOUNT#<account>` | `ALERT#<code>` | the record's fields; `finding` as a JSON string; `version` (N) |
+ * | alert record | `ACCOUNT#<account>` | `ALERT#<code>#<channel>` | the record's fields; `finding` as a JSON string; `version` (N) |
  * | handled event | `EVENT#<eventId>` | `EVENT` | `eventId`, `expiresAt` (N, epoch seconds, the table's TTL) |
- * | followed deletion task | `ACCOUNT#<account>` | `DELETION` | `taskId` |
+ * | followed deletion task | `ACCOUNT#<account>` | `DELETION` | `taskId`, `since` (ISO-8601) |
  *
  * Records are written only with a conditional `PutItem` on their `version`, so of concurrent writers over the same
  * version exactly one wins; the others get `false`. Every read is strongly consistent.
@@ -148,22 +149,24 @@ export class DynamoDbAlertStore implements AlertStore {
     );
   }
 
-  async deletionTask(account: string): Promise<string | undefined> {
+  async deletionTask(account: string): Promise<FollowedDeletion | undefined> {
     const { Item: item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: deletionKey(account), ConsistentRead: true }),
     );
-    return item?.taskId?.S;
+    const taskId = item?.taskId?.S;
+    // A task stored before tasks had a lifetime has no `since`: its lifetime starts at the epoch, so it ends now.
+    return taskId === undefined ? undefined : { taskId, since: item?.since?.S ?? new Date(0).toISOString() };
   }
 
-  async setDeletionTask(account: string, taskId: string | undefined): Promise<void> {
-    if (taskId === undefined) {
+  async setDeletionTask(account: string, task: FollowedDeletion | undefined): Promise<void> {
+    if (task === undefined) {
       await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: deletionKey(account) }));
       return;
     }
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
-        Item: { ...deletionKey(account), taskId: { S: taskId } },
+        Item: { ...deletionKey(account), taskId: { S: task.taskId }, since: { S: task.since } },
       }),
     );
   }
@@ -187,9 +190,11 @@ export class DynamoDbAlertStore implements AlertStore {
     } catch (error) {
       return fail(`finding is not JSON (${(error as Error).message})`);
     }
+    const channel = item.channel?.S;
     return {
       account: text('account'),
       code: text('code') as FindingCode,
+      ...(channel === undefined ? {} : { channel }),
       status: text('status') as AlertRecord['status'],
       fingerprint: text('fingerprint'),
       finding,
@@ -206,9 +211,10 @@ export class DynamoDbAlertStore implements AlertStore {
 function toItem(record: AlertRecord): Item {
   const nullable = (value: string | null): AttributeValue => (value === null ? { NULL: true } : { S: value });
   return {
-    ...alertKey(record.account, record.code),
+    ...alertKey(record.account, record.code, record.channel),
     account: { S: record.account },
     code: { S: record.code },
+    ...(record.channel === undefined ? {} : { channel: { S: record.channel } }),
     status: { S: record.status },
     fingerprint: { S: record.fingerprint },
     finding: { S: JSON.stringify(record.finding) },

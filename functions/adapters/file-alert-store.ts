@@ -4,14 +4,14 @@ import { basename, dirname, join } from 'node:path';
 import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
 import { UsageError } from '../core/errors.js';
-import type { AlertStore } from '../core/ports.js';
+import type { AlertStore, FollowedDeletion } from '../core/ports.js';
 
 /** The layout of the state file. Lists rather than maps, so that no account or event id can clash with a key. */
 interface StateFile {
   readonly format: typeof FORMAT;
   readonly alerts: AlertRecord[];
   readonly events: { readonly eventId: string; readonly expiresAt: string }[];
-  readonly deletionTasks: { readonly account: string; readonly taskId: string }[];
+  readonly deletionTasks: ({ readonly account: string } & FollowedDeletion)[];
 }
 
 const FORMAT = 1;
@@ -50,7 +50,8 @@ export class FileAlertStore implements AlertStore {
     return this.exclusive(async () => {
       const state = await this.read();
       const index = state.alerts.findIndex(
-        (record) => record.account === next.account && record.code === next.code,
+        (record) =>
+          record.account === next.account && record.code === next.code && record.channel === next.channel,
       );
       const stored = state.alerts[index];
       if (expectedVersion === 0 ? stored !== undefined : stored?.version !== expectedVersion) return false;
@@ -83,20 +84,21 @@ export class FileAlertStore implements AlertStore {
     });
   }
 
-  async deletionTask(account: string): Promise<string | undefined> {
-    return this.exclusive(
-      async () => (await this.read()).deletionTasks.find((task) => task.account === account)?.taskId,
-    );
+  async deletionTask(account: string): Promise<FollowedDeletion | undefined> {
+    return this.exclusive(async () => {
+      const task = (await this.read()).deletionTasks.find((entry) => entry.account === account);
+      return task && { taskId: task.taskId, since: task.since };
+    });
   }
 
-  async setDeletionTask(account: string, taskId: string | undefined): Promise<void> {
+  async setDeletionTask(account: string, task: FollowedDeletion | undefined): Promise<void> {
     return this.exclusive(async () => {
       const state = await this.read();
       const others = state.deletionTasks.filter((task) => task.account !== account);
-      if (taskId === undefined && others.length === state.deletionTasks.length) return;
+      if (task === undefined && others.length === state.deletionTasks.length) return;
       await this.write({
         ...state,
-        deletionTasks: taskId === undefined ? others : [...others, { account, taskId }],
+        deletionTasks: task === undefined ? others : [...others, { account, ...task }],
       });
     });
   }
@@ -178,7 +180,11 @@ function stateProblem(value: unknown): string | undefined {
   if (badEvent !== -1) return `events[${badEvent}] is not an event id with an expiry date`;
   const tasks = value.deletionTasks as unknown[];
   const badTask = tasks.findIndex(
-    (task) => !isObject(task) || typeof task.account !== 'string' || typeof task.taskId !== 'string',
+    (task) =>
+      !isObject(task) ||
+      typeof task.account !== 'string' ||
+      typeof task.taskId !== 'string' ||
+      typeof task.since !== 'string',
   );
   if (badTask !== -1) return `deletionTasks[${badTask}] is not an account with a task id`;
   return undefined;

@@ -4,12 +4,18 @@ import type { Finding, FindingCode } from './types.js';
 export type TransitionKind = 'opened' | 'changed' | 'reminder' | 'resolved';
 
 /**
- * The remembered state of one alert, keyed by account + finding code (safety invariant 4). Written only with a
+ * The remembered state of one alert on one channel, keyed by account + finding code + channel (safety invariant 4:
+ * each channel hears of each change exactly once, whatever the other channels do). Written only with a
  * compare-and-set on `version`, so that concurrent invocations over the same change announce it once.
  */
 export interface AlertRecord {
   readonly account: string;
   readonly code: FindingCode;
+  /**
+   * The channel this record tells (`sns`, `slack`…). Absent only on records written before delivery was kept per
+   * channel: such a record stands for every channel that has no record of its own.
+   */
+  readonly channel?: string | undefined;
   readonly status: 'open' | 'resolved';
   /** The finding's substance (code, Regions, the facts that matter): a change of it is a `changed` alert. */
   readonly fingerprint: string;

@@ -33,9 +33,16 @@ export interface AlertStore {
   /** Records a handled event id, kept until `expiresAt` (ISO-8601); may drop what expired before `now`. */
   rememberEvent(eventId: string, expiresAt: string, now: Date): Promise<void>;
   /** The role deletion task being followed for the account, if any. */
-  deletionTask(account: string): Promise<string | undefined>;
-  /** Starts (a task id) or stops (`undefined`) following a role deletion task. */
-  setDeletionTask(account: string, taskId: string | undefined): Promise<void>;
+  deletionTask(account: string): Promise<FollowedDeletion | undefined>;
+  /** Starts (a task) or stops (`undefined`) following a role deletion task. */
+  setDeletionTask(account: string, task: FollowedDeletion | undefined): Promise<void>;
+}
+
+/** A role deletion task being followed (`DeleteServiceLinkedRole`'s `DeletionTaskId`), and since when. */
+export interface FollowedDeletion {
+  readonly taskId: string;
+  /** ISO-8601: when following began (the task's lifetime counts from here). */
+  readonly since: string;
 }
 
 /** A channel people read. `send` resolves when delivered and throws when it was not (after its own retries). */

@@ -88,8 +88,13 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     log.info('event already handled', { eventId: request.eventId });
     return { status: 'duplicate', report: null, notifications: [], deferred: [] };
   }
-  if (request.deletionTaskId) await store.setDeletionTask(request.account, request.deletionTaskId);
-  const deletionTaskId = await store.deletionTask(request.account);
+  if (request.deletionTaskId) {
+    await store.setDeletionTask(request.account, {
+      taskId: request.deletionTaskId,
+      since: now.toISOString(),
+    });
+  }
+  const deletionTaskId = (await store.deletionTask(request.account))?.taskId;
 
   const report = await scanAccount(deps.reader, {
     regions: deps.regions,

@@ -99,7 +99,10 @@ describe('DynamoDbAlertStore alert records', () => {
     for (const record of mine) await paged.compareAndSet(record, 0);
     await paged.compareAndSet(alertRecord({ account: OTHER_ACCOUNT, code: 'OBSERVATION_INCOMPLETE' }), 0);
     await paged.compareAndSet(alertRecord({ account: `${ACCOUNT}0`, code: 'ROLE_MISSING' }), 0);
-    await paged.setDeletionTask(ACCOUNT, 'task/aws-service-role/replication.ecr.amazonaws.com/1');
+    await paged.setDeletionTask(ACCOUNT, {
+      taskId: 'task/aws-service-role/replication.ecr.amazonaws.com/1',
+      since: T0.toISOString(),
+    });
     await paged.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
     const send = vi.spyOn(dynamo.client, 'send');
 

@@ -233,6 +233,6 @@ describe('deletion tracking', () => {
 
     await reconcile(deps, { ...cloudTrail(), deletionTaskId: taskId });
 
-    expect(await deps.store.deletionTask(ACCOUNT)).toBe(taskId);
+    expect((await deps.store.deletionTask(ACCOUNT))?.taskId).toBe(taskId);
   });
 });

@@ -148,7 +148,7 @@ export function describeAlertStoreContract(
       for (const record of mine) await store.compareAndSet(record, 0);
       const theirs = alertRecord({ account: OTHER_ACCOUNT, code: 'OBSERVATION_INCOMPLETE' });
       await store.compareAndSet(theirs, 0);
-      await store.setDeletionTask(ACCOUNT, 'task/1');
+      await store.setDeletionTask(ACCOUNT, { taskId: 'task/1', since: T0.toISOString() });
       await store.rememberEvent('event-1', '2026-11-25T10:00:00.000Z', T0);
 
       // Act
@@ -195,9 +195,30 @@ export function describeAlertStoreContract(
       await expect(remember).rejects.toThrow(/ISO-8601/);
     });
 
+    it('keeps one record per channel for the same account and code', async () => {
+      // Prepare
+      const sns = alertRecord({ channel: 'sns' });
+      const slack = alertRecord({ channel: 'slack', transition: 'opened', notifiedAt: T0.toISOString() });
+
+      // Act
+      const first = await store.compareAndSet(sns, 0);
+      const second = await store.compareAndSet(slack, 0);
+      const again = await store.compareAndSet(alertRecord({ channel: 'sns' }), 0);
+      const slackNext = await store.compareAndSet({ ...slack, claimedUntil: null, version: 2 }, 1);
+      const loaded = await reopen().load(ACCOUNT);
+
+      // Assess
+      expect([first, second, again, slackNext]).toEqual([true, true, false, true]);
+      expect(loaded).toHaveLength(2);
+      expect(loaded).toEqual(expect.arrayContaining([sns, { ...slack, claimedUntil: null, version: 2 }]));
+    });
+
     it('follows a deletion task per account until it is cleared', async () => {
       // Prepare
-      const task = 'task/aws-service-role/replication.ecr.amazonaws.com/0f1e2d3c';
+      const task = {
+        taskId: 'task/aws-service-role/replication.ecr.amazonaws.com/0f1e2d3c',
+        since: T0.toISOString(),
+      };
 
       // Act
       const before = await store.deletionTask(ACCOUNT);
@@ -210,7 +231,7 @@ export function describeAlertStoreContract(
 
       // Assess
       expect(before).toBeUndefined();
-      expect(followed).toBe(task);
+      expect(followed).toEqual(task);
       expect(otherAccount).toBeUndefined();
       expect(loaded).toEqual([]);
       expect(cleared).toBeUndefined();
