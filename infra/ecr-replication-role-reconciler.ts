@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,8 +13,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { SLACK_DEFAULTS } from '../functions/adapters/slack-notifier.js';
 import { DEFAULT_GRACE_SECONDS, ENV, parseRegions } from '../functions/config.js';
-import { REPLICATION_ROLE } from '../functions/core/constants.js';
+import { FINDING_CODES, REPLICATION_ROLE } from '../functions/core/constants.js';
 import { HANDLER_ENTRIES } from './bundling.js';
 import {
   ECR_REPLICATION_CHANGE_PATTERN,
@@ -22,6 +23,7 @@ import {
   IAM_REPLICATION_ROLE_CHANGE_PATTERN,
   REGION_OPT_IN_PATTERN,
 } from './event-patterns.js';
+import { FORWARDER_ALARM_PREFIX } from './forwarder-stack.js';
 import { ReconcilerFunction } from './reconciler-function.js';
 
 /** The hub's event bus: the account's other Regions forward their events to it. */
@@ -32,11 +34,28 @@ export const SERVICE_NAME = 'ecr-replication-role-reconciler';
 export const METRIC_NAMESPACE = 'EcrReplicationRoleReconciler';
 /** Published by the functions (EMF) after each reconcile: how many high findings are open. */
 export const OPEN_HIGH_FINDINGS_METRIC = 'OpenHighFindings';
+/** Published by the functions (EMF): alerts a channel did not deliver (retried by the next invocation). */
+export const ALERTS_UNDELIVERED_METRIC = 'AlertsUndelivered';
+/**
+ * At most this many reconciles run at once by default: a burst of CloudTrail events (a pipeline changing replication
+ * in every Region) is absorbed by Lambda's asynchronous queue instead of multiplying IAM and ECR reads, whose
+ * throttling quotas are shared with everything else in the account.
+ */
+export const DEFAULT_EVENT_CONCURRENCY = 5;
 
 /** SQS delays a message by at most 15 minutes. */
 const MAX_GRACE_SECONDS = 900;
 const MAX_REMINDER_HOURS = 24 * 365;
-const FUNCTION_TIMEOUT = Duration.minutes(2);
+/**
+ * The reads (every Region and IAM call at once, each within its 10 s timeout, the role's reads after the Region
+ * list's) take at most about 20 s; then each channel tells its alerts one after another, channels in parallel, a
+ * Slack send within its budget. The function outlasts that worst case, so a slow Slack ends as a failed delivery
+ * (retried later), never as a function timeout in the middle of recording it.
+ */
+const READS_ALLOWANCE_MS = 20_000;
+const FUNCTION_TIMEOUT = Duration.seconds(
+  Math.ceil((READS_ALLOWANCE_MS + FINDING_CODES.length * SLACK_DEFAULTS.budgetMs) / 1000) + 10,
+);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
 /** Secrets Manager appends `-` and six random characters to a secret's name in its complete ARN. */
@@ -88,6 +107,13 @@ export interface EcrReplicationRoleReconcilerProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The event function's reserved concurrency: at most this many reconciles at once (1–100), or `'unreserved'` for
+   * none (Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, as in new
+   * accounts whose concurrency quota is still 10).
+   * @default 5
+   */
+  readonly eventConcurrency?: number | 'unreserved';
 }
 
 /** The alarms, each notifying the alert topic. */
@@ -102,6 +128,8 @@ export interface ReconcilerAlarms {
   readonly recheckDeadLetters: cloudwatch.Alarm;
   /** At least one high finding (missing or impersonated role) is open. */
   readonly openHighFindings: cloudwatch.Alarm;
+  /** An alert channel did not deliver an alert (it is retried; the alarm says the channel needs a look). */
+  readonly undeliveredAlerts: cloudwatch.Alarm;
 }
 
 /**
@@ -240,6 +268,9 @@ export class EcrReplicationRoleReconciler extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SendOnlyQueueDestination(eventFunctionFailures),
+      ...(settings.eventConcurrency === 'unreserved'
+        ? {}
+        : { reservedConcurrentExecutions: settings.eventConcurrency }),
     });
     this.recheckFunction = new ReconcilerFunction(this, 'RecheckFunction', {
       ...functionDefaults,
@@ -351,6 +382,50 @@ export class EcrReplicationRoleReconciler extends Construct {
         this.eventBus,
       );
     }
+    // The forwarders' dead-letter alarms live in their own Regions; their state changes arrive here, one hop.
+    const hasForwarders = settings.regions.some((region) => region !== hubRegion) || !receivesGlobalEvents;
+    if (hasForwarders) {
+      const alarmPublisher = new iam.Role(this, 'ForwarderAlarmPublisherRole', {
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+        description: "Publishes the forwarders' dead-letter alarms to the alert topic",
+      });
+      rules.push(
+        new events.Rule(this, 'ForwarderAlarmRule', {
+          description: 'Announces the dead-letter alarms of the forwarders in the other Regions',
+          eventBus: this.eventBus,
+          eventPattern: {
+            source: ['aws.cloudwatch'],
+            detailType: ['CloudWatch Alarm State Change'],
+            detail: { alarmName: [{ prefix: FORWARDER_ALARM_PREFIX }], state: { value: ['ALARM'] } },
+          },
+          // Through a role of this stack (granted publish and the key), not by opening the topic and its key to the
+          // EventBridge service as a whole. The rule has the same DLQ as the others.
+          targets: [
+            new targets.SnsTopic(this.alertTopic, {
+              authorizeUsingRole: true,
+              role: alarmPublisher,
+              deadLetterQueue: ruleTargetDeadLetters,
+              retryAttempts: 10,
+              maxEventAge: Duration.hours(6),
+            }),
+          ],
+        }),
+      );
+      // After the target's grant, so that it covers the role's policy.
+      NagSuppressions.addResourceSuppressions(
+        alarmPublisher,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'Publishing to a topic encrypted with a KMS key needs kms:GenerateDataKey* (the SNS documentation ' +
+              'names the wildcard); it is granted on the alert key only.',
+            appliesTo: ['Action::kms:GenerateDataKey*'],
+          },
+        ],
+        true,
+      );
+    }
     this.rules = rules;
 
     const alarm = (
@@ -415,6 +490,17 @@ export class EcrReplicationRoleReconciler extends Construct {
         }),
         true,
       ),
+      undeliveredAlerts: alarm(
+        'UndeliveredAlertsAlarm',
+        'An alert channel (SNS or Slack) did not deliver an alert; it is retried until it does',
+        new cloudwatch.Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: ALERTS_UNDELIVERED_METRIC,
+          dimensionsMap: { service: SERVICE_NAME },
+          statistic: 'Sum',
+          period: fiveMinutes,
+        }),
+      ),
     };
   }
 }
@@ -426,6 +512,7 @@ interface Settings {
   readonly reminderHours: number | undefined;
   readonly alertEmail: string | undefined;
   readonly slackWebhookSecretArn: string | undefined;
+  readonly eventConcurrency: number | 'unreserved';
 }
 
 function validate(props: EcrReplicationRoleReconcilerProps): Settings {
@@ -465,6 +552,13 @@ function validate(props: EcrReplicationRoleReconcilerProps): Settings {
         `(arn:aws:secretsmanager:<region>:<account>:secret:<name>): ${JSON.stringify(slackWebhookSecretArn)}.`,
     );
   }
+  const eventConcurrency = props.eventConcurrency ?? DEFAULT_EVENT_CONCURRENCY;
+  if (
+    eventConcurrency !== 'unreserved' &&
+    (!Number.isInteger(eventConcurrency) || eventConcurrency < 1 || eventConcurrency > 100)
+  ) {
+    fail(`eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not ${eventConcurrency}.`);
+  }
   return {
     regions,
     schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
@@ -472,6 +566,7 @@ function validate(props: EcrReplicationRoleReconcilerProps): Settings {
     reminderHours,
     alertEmail,
     slackWebhookSecretArn,
+    eventConcurrency,
   };
 }
 
@@ -537,7 +632,8 @@ interface ReconcileResources {
 
 /**
  * What a reconcile reads and writes, granted as explicit statements (the `grant*` helpers give more). The functions
- * are always told the watched Regions, so they never list the account's Regions: no `ec2:DescribeRegions`.
+ * are always told the watched Regions, so they never list them (no `ec2:DescribeRegions`); they read the Regions'
+ * opt-in status (`account:ListRegions`) only to tell a Region not enabled from a bad token.
  */
 function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): void {
   const statements = [
@@ -550,6 +646,13 @@ function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): 
       sid: 'ReadReplicationRole',
       actions: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
       resources: replicationRoleReadArns(),
+    }),
+    // Whether a Region that answers UnrecognizedClientException is really not enabled (else it is unreadable):
+    // asked only then. https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsaccountmanagement.html
+    new iam.PolicyStatement({
+      sid: 'ReadRegionOptInStatus',
+      actions: ['account:ListRegions'],
+      resources: [`arn:${Aws.PARTITION}:account::${Aws.ACCOUNT_ID}:account`],
     }),
     // The deletion task id names the role; IAM authorizes this call on the role's ARN.
     new iam.PolicyStatement({
@@ -578,12 +681,26 @@ function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): 
   // A partial ARN is followed by the six characters Secrets Manager appends to the name.
   // https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
   const secretResource = secret ? (secret.secretFullArn ?? `${secret.secretArn}-??????`) : undefined;
-  if (secretResource) {
+  if (secretResource && secret) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'ReadSlackWebhook',
         actions: ['secretsmanager:GetSecretValue'],
         resources: [secretResource],
+      }),
+      // A secret encrypted with a customer managed key is decrypted through Secrets Manager with the caller's
+      // permission on the key. The key is not known here, so any key, but only via Secrets Manager in the secret's
+      // Region and for this secret. https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+      new iam.PolicyStatement({
+        sid: 'DecryptSlackWebhook',
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${Stack.of(fn).splitArn(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME).region ?? Aws.REGION}.${Aws.URL_SUFFIX}`,
+          },
+          StringLike: { 'kms:EncryptionContext:SecretARN': secretResource },
+        },
       }),
     );
   }
@@ -596,7 +713,9 @@ function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): 
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'ecr:DescribeRegistry has no resource type: IAM only accepts "*" for it. ' +
+          'ecr:DescribeRegistry has no resource type: IAM only accepts "*" for it. kms:Decrypt of the Slack ' +
+          'secret is on "*" because the secret\'s key is not known here; it is limited to Secrets Manager in the ' +
+          "secret's Region and to that secret (kms:ViaService, kms:EncryptionContext:SecretARN). " +
           'The role reads (GetRole, ListAttachedRolePolicies, ListRolePolicies) cover a role named ' +
           `${REPLICATION_ROLE.name} at any path, so that a look-alike role is read and reported, not denied.` +
           (secretResource?.endsWith('-??????')

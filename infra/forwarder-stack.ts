@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +11,12 @@ import {
   IAM_REPLICATION_ROLE_CHANGE_PATTERN,
   REGION_OPT_IN_PATTERN,
 } from './event-patterns.js';
+
+/**
+ * The forwarders' dead-letter alarms are named `<prefix>-<region>`; the hub announces their state changes, which
+ * reach it on its bus (an alarm can only notify a topic in its own Region).
+ */
+export const FORWARDER_ALARM_PREFIX = 'EcrReplicationRoleReconciler-ForwarderDeadLetters';
 
 export interface ForwarderStackProps extends StackProps {
   /** The hub's event bus, as a string built from its Region and account (no cross-stack reference). */
@@ -31,6 +38,8 @@ export interface ForwarderStackProps extends StackProps {
 export class ForwarderStack extends Stack {
   readonly rules: readonly events.Rule[];
   readonly deadLetterQueue: sqs.Queue;
+  /** Events this Region could not forward; its state changes are forwarded to the hub, which announces them. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
@@ -79,6 +88,24 @@ export class ForwarderStack extends Stack {
       );
       rule('RegionOptInRule', 'Forwards Region opt-in status changes to the hub', REGION_OPT_IN_PATTERN);
     }
+
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmName: `${FORWARDER_ALARM_PREFIX}-${this.region}`,
+      alarmDescription: `Events in ${this.region} could not be forwarded to the ECR replication role reconciler hub`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    rule('DeadLettersAlarmRule', 'Forwards the state changes of the dead-letter alarm to the hub', {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      resources: [this.deadLetterAlarm.alarmArn],
+    });
     this.rules = rules;
   }
 }

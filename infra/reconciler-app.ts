@@ -26,12 +26,14 @@ export interface ReconcilerAppSettings {
   readonly schedule?: events.Schedule | undefined;
   readonly graceSeconds?: number | undefined;
   readonly reminderHours?: number | undefined;
+  readonly eventConcurrency?: number | 'unreserved' | undefined;
 }
 
 /**
  * Reads the context: `hubRegion` (default us-east-1), `regions` (comma list, default the hub Region),
  * `account` (default `CDK_DEFAULT_ACCOUNT`), `alertEmail`, `slackWebhookSecretArn`, `schedule` (`rate(…)` or
- * `cron(…)`), `graceSeconds`, `reminderHours`. Throws an error naming the context key.
+ * `cron(…)`), `graceSeconds`, `reminderHours`, `eventConcurrency` (a number or `unreserved`). Throws an error
+ * naming the context key.
  */
 export function readAppSettings(
   node: Node,
@@ -76,6 +78,7 @@ export function readAppSettings(
     schedule: scheduleText === undefined ? undefined : events.Schedule.expression(scheduleText),
     graceSeconds: number('graceSeconds'),
     reminderHours: number('reminderHours'),
+    eventConcurrency: text('eventConcurrency') === 'unreserved' ? 'unreserved' : number('eventConcurrency'),
   };
 }
 
@@ -124,6 +127,7 @@ export function addReconcilerStacks(
       reminderHours: settings.reminderHours,
       alertEmail: settings.alertEmail,
       slackWebhookSecretArn: settings.slackWebhookSecretArn,
+      eventConcurrency: settings.eventConcurrency,
     },
   });
   const busArn = hubEventBusArn(hubRegion, account);

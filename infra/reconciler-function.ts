@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -85,6 +85,20 @@ export class ReconcilerFunction extends NodejsFunction {
         sid: 'WriteOwnLogs',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
+      }),
+    );
+    // The function's `Role` attribute already orders it after its role; the DependsOn that the L2 construct adds on
+    // everything under the role repeats that (cfn-lint W3005). Keep it only on the role's policies, which matters:
+    // the function must not run before it may do its work. (The function has no other dependency to keep.)
+    const cfnRole = role.node.defaultChild as iam.CfnRole;
+    (this.node.defaultChild as lambda.CfnFunction).addOverride(
+      'DependsOn',
+      Lazy.list({
+        produce: () =>
+          role.node
+            .findAll()
+            .filter((child): child is CfnResource => CfnResource.isCfnResource(child) && child !== cfnRole)
+            .map((child) => Stack.of(child).getLogicalId(child)),
       }),
     );
   }

@@ -2,7 +2,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsCallError } from '../core/errors.js';
-import type { AccountReader } from '../core/ports.js';
+import type { AccountReader, RegionOptIn } from '../core/ports.js';
 import { DEFAULT_REGION_TIMEOUT_MS, readRegistry } from './ecr-registry.js';
 import { readDeletionTask, readRole } from './iam-role.js';
 import { readIdentity } from './identity.js';
@@ -16,10 +16,20 @@ export interface AccountReaderClients {
 }
 
 /**
- * Lists the Regions enabled for the account, asking in the home Region. Kept apart from the reader so that a build
- * that is always given its Regions (the Lambda functions) does not carry the EC2 client.
+ * Lists the Regions enabled for the account, sorted, asking in the home Region; throws an `AwsCallError` when it
+ * cannot. Kept apart from the reader so that a build that is always given its Regions (the Lambda functions) does
+ * not carry the EC2 client.
  */
 export type RegionLister = (homeRegion: string, timeoutMs: number) => Promise<string[]>;
+
+/**
+ * Reads the account's Regions and their opt-in status, asking from the home Region (its partition); throws an
+ * `AwsCallError` when it cannot. See `ec2Regions` (CLI) and `accountRegionOptIn` (Lambda).
+ */
+export type RegionOptInReader = (
+  homeRegion: string,
+  timeoutMs: number,
+) => Promise<ReadonlyMap<string, RegionOptIn>>;
 
 export interface AccountReaderOptions {
   /**
@@ -29,7 +39,7 @@ export interface AccountReaderOptions {
   readonly homeRegion?: string | undefined;
   /** How long each Region's `DescribeRegistry` may take, retries included. @default 10_000 */
   readonly regionTimeoutMs?: number | undefined;
-  /** How long each IAM, EC2 and STS read may take, retries included. @default 10_000 */
+  /** How long each IAM, EC2, Account API and STS read may take, retries included. @default 10_000 */
   readonly callTimeoutMs?: number | undefined;
   /** Attempts per call. @default the SDK's (`AWS_MAX_ATTEMPTS`, else 3) */
   readonly maxAttempts?: number | undefined;
@@ -39,6 +49,11 @@ export interface AccountReaderOptions {
    * that says to name the Regions.
    */
   readonly regionLister?: RegionLister | undefined;
+  /**
+   * How the Regions' opt-in status is read (see `ec2Regions`, `accountRegionOptIn`). Without one, `regionOptIn`
+   * fails, and a Region that answers `UnrecognizedClientException` stays `unreadable`.
+   */
+  readonly regionOptIn?: RegionOptInReader | undefined;
 }
 
 /** How long each IAM, Region-listing and STS read may take unless told otherwise. */
@@ -87,6 +102,10 @@ export function createAccountReader(options: AccountReaderOptions = {}): Account
       if (!options.regionLister) throw new AwsCallError('ListRegions', NO_REGION_LISTER);
       return options.regionLister(await homeRegion(), callTimeoutMs);
     },
+    regionOptIn: async () => {
+      if (!options.regionOptIn) throw new AwsCallError('ListRegions', NO_OPT_IN_READER);
+      return options.regionOptIn(await homeRegion(), callTimeoutMs);
+    },
     readRegistry: async (region) => readRegistry(ecr(region), region, regionTimeoutMs),
     readRole: async () => readRole(await iam(), callTimeoutMs),
     readDeletionTask: async (taskId) => readDeletionTask(await iam(), taskId, callTimeoutMs),
@@ -108,6 +127,11 @@ async function regionFromSdkChain(): Promise<string> {
 const NO_REGION_LISTER = {
   code: 'RegionsNotGiven',
   message: 'this build does not list the enabled Regions: name the Regions to read (RECONCILER_REGIONS)',
+};
+
+const NO_OPT_IN_READER = {
+  code: 'RegionOptInNotRead',
+  message: 'this reader was given no way to read the Regions’ opt-in status',
 };
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -15,6 +15,8 @@ import type { AwsError } from '../core/types.js';
  */
 export function describeAwsError(err: unknown): AwsError {
   if (typeof err !== 'object' || err === null) return { code: 'UnknownError', message: String(err) };
+  const unparseable = unparseableResponse(err);
+  if (unparseable) return unparseable;
   const fields = err as {
     name?: unknown;
     Code?: unknown;
@@ -56,19 +58,24 @@ export function describeCallError(
   return describeAwsError(err);
 }
 
-/**
- * Is this the answer of a Region the account has not enabled? Opt-in Regions that are not enabled reject every call
- * with `UnrecognizedClientException` (HTTP 400), because the account's credentials are unknown there.
- *
- * @see https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
- */
-export function isRegionNotEnabled(err: unknown): boolean {
-  return describeAwsError(err).code === 'UnrecognizedClientException';
-}
-
 /** Is this IAM's "no such role" answer? That is data (the role is absent), not a failure. */
 export function isAbsent(err: unknown): boolean {
   return describeAwsError(err).code === 'NoSuchEntityException';
+}
+
+/**
+ * An answer the client could not parse: the SDK rejects with the parser's `SyntaxError`, carrying the HTTP status in
+ * `$metadata` and the raw response in `$response`. That is what an endpoint that does not serve the operation gives
+ * (an emulator's HTML 404 page, a proxy's error page), so it is named as such rather than as a `SyntaxError`.
+ */
+function unparseableResponse(err: object): AwsError | undefined {
+  if (!(err instanceof SyntaxError) || !('$response' in err)) return undefined;
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  const firstLine = err.message.split('\n')[0] ?? '';
+  return {
+    code: 'UnparseableResponse',
+    message: `the endpoint answered${typeof status === 'number' ? ` HTTP ${status}` : ''} with something that is not this service's answer (${firstLine})`,
+  };
 }
 
 function nonEmpty(value: unknown): string | undefined {

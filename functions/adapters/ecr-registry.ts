@@ -1,14 +1,18 @@
 import { DescribeRegistryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryRead } from '../core/types.js';
-import { describeAwsError, describeCallError, isRegionNotEnabled } from './aws-error.js';
+import { describeCallError } from './aws-error.js';
 
 /** How long one Region may take to answer `DescribeRegistry`, retries included, unless told otherwise. */
 export const DEFAULT_REGION_TIMEOUT_MS = 10_000;
 
 /**
- * Reads a Region's registry with `DescribeRegistry`. Never throws: a Region that is not enabled comes back as
- * `not-enabled`, any other failure (access denied, throttling past the SDK's retries, timeout, network, 5xx) as
- * `unreadable`. The replication configuration is passed through as read; the core normalizes it.
+ * Reads a Region's registry with `DescribeRegistry`. Never throws: any failure (access denied, throttling past the
+ * SDK's retries, timeout, network, 5xx, `UnrecognizedClientException`) comes back as `unreadable` with its AWS
+ * error. The replication configuration is passed through as read; the core normalizes it.
+ *
+ * `UnrecognizedClientException` is not taken to mean "Region not enabled": ECR gives that answer to a bad or
+ * expired token as well, so this read alone cannot tell. `observeAccount` decides it from the account's Region
+ * opt-in status (safety invariant 1: no conclusion from silence).
  *
  * The timeout covers the whole call, the SDK's retries included, so one slow Region cannot hold up a scan.
  *
@@ -33,9 +37,6 @@ export async function readRegistry(
       replicationConfiguration: output.replicationConfiguration,
     };
   } catch (error) {
-    if (!signal.aborted && isRegionNotEnabled(error)) {
-      return { region, outcome: 'not-enabled', error: describeAwsError(error) };
-    }
     return {
       region,
       outcome: 'unreadable',

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
 import type { RecheckRequest } from '../core/ports.js';
 import { createReconcileDeps } from '../handlers/deps.js';
-import { type HandleResult, handleEvent } from '../handlers/handle-event.js';
+import { type HandleResult, handleEvent, UndeliveredAlertsError } from '../handlers/handle-event.js';
 import { createTelemetry, type Telemetry } from '../handlers/telemetry.js';
 import { type ReconcileDeps, type ReconcileLog, reconcile } from '../reconcile/reconcile.js';
 import { parseFlags, positiveNumber } from './args.js';
@@ -21,7 +21,9 @@ per event: { eventId, relevant, reason, report, notifications, deferred }.
 
 Options:
   --state-file FILE    Alert state, so that a change is announced once across runs
-                       (default: .reconciler-state.json)
+                       (default: .reconciler-state.json). Runs sharing FILE take turns
+                       through FILE.lock (a run waits up to 10 s; a lock left by a run
+                       that died is recovered)
   --grace-seconds N    Confirm a high finding raised by an event after N seconds before announcing
                        it (default: 0, announce at once)
   -h, --help           Show this help
@@ -78,6 +80,8 @@ export async function handleCommand(
       if (result.report && result.report.findings.length > 0 && exit === EXIT_CODES.inSync)
         exit = EXIT_CODES.findings;
     } catch (error) {
+      // Alerts a channel did not deliver: what was done is printed, and the run fails so that it is retried.
+      if (error instanceof UndeliveredAlertsError) output.out(JSON.stringify(error.result));
       output.err(`error: ${file}: ${error instanceof Error ? error.message : String(error)}`);
       exit = EXIT_CODES.couldNotRun;
     }

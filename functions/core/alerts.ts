@@ -17,6 +17,8 @@ export interface AlertPlan {
 
 export interface TransitionOptions {
   readonly account: string;
+  /** The channel the plans are for: each channel's records are planned on their own (see `recordsForChannel`). */
+  readonly channel: string;
   readonly now: Date;
   /** How long a claim protects a delivery in progress before another invocation may take over. */
   readonly leaseMs: number;
@@ -98,6 +100,7 @@ function planFor(
       claim: {
         account: options.account,
         code: shown.code,
+        channel: options.channel,
         status: kind === 'resolved' ? 'resolved' : 'open',
         fingerprint: record?.fingerprint ?? '',
         finding: shown,
@@ -145,6 +148,20 @@ function planFor(
 
 function isClaimed(record: AlertRecord, now: number): boolean {
   return record.notifiedAt === null && record.claimedUntil !== null && Date.parse(record.claimedUntil) > now;
+}
+
+/**
+ * The records that speak for `channel`: its own, and for a code it has none of, the record written before delivery
+ * was kept per channel (no `channel`), taken as that channel's history with version 0, so that an upgrade does not
+ * announce again what was already announced, and the channel's first write creates its own record.
+ */
+export function recordsForChannel(records: readonly AlertRecord[], channel: string): AlertRecord[] {
+  const own = records.filter((record) => record.channel === channel);
+  const ownCodes = new Set(own.map((record) => record.code));
+  const inherited = records
+    .filter((record) => record.channel === undefined && !ownCodes.has(record.code))
+    .map((record) => ({ ...record, channel, version: 0 }));
+  return [...own, ...inherited];
 }
 
 /** The record once its delivery completed. */

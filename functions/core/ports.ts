@@ -2,15 +2,32 @@ import type { AlertRecord, Notification, TriggerContext } from './alert-types.js
 import type { DeletionTask, RegistryRead, RoleRead } from './types.js';
 
 /**
+ * A Region's opt-in status for the account: `enabled` (enabled by default, or opted in), `not-enabled`, or
+ * `changing` while it is being enabled or disabled.
+ */
+export type RegionOptIn = 'enabled' | 'not-enabled' | 'changing';
+
+/**
  * Reads an AWS account. Implemented by `functions/adapters/account-reader.ts` over the SDK clients, and by test
- * doubles. Every method reports what it saw; only `identity` and `listRegions` throw (see their docs).
+ * doubles. Every method reports what it saw; only `identity`, `listRegions` and `regionOptIn` throw (see their docs).
  */
 export interface AccountReader {
   /** The caller's account and partition (STS `GetCallerIdentity`). Throws when there are no usable credentials. */
   identity(): Promise<{ readonly account: string; readonly partition: string }>;
-  /** The Regions enabled for the account (EC2 `DescribeRegions`). Throws an `AwsCallError` when it cannot. */
+  /** The Regions enabled for the account, sorted (EC2 `DescribeRegions`). Throws an `AwsCallError` when it cannot. */
   listRegions(): Promise<readonly string[]>;
-  /** `DescribeRegistry` in one Region. Never throws: failures come back as `not-enabled` or `unreadable`. */
+  /**
+   * The account's Regions and their opt-in status (EC2 `DescribeRegions` with `AllRegions`, or the Account API
+   * `ListRegions`). A Region absent from the map has an unknown status. Throws an `AwsCallError` when it cannot be
+   * read. This, not ECR's `UnrecognizedClientException` (also its answer to a bad or expired token), is what says
+   * that a Region is not enabled.
+   */
+  regionOptIn(): Promise<ReadonlyMap<string, RegionOptIn>>;
+  /**
+   * `DescribeRegistry` in one Region. Never throws: every failure comes back as `unreadable` with its AWS error,
+   * `UnrecognizedClientException` included (observeAccount decides from `regionOptIn` whether that Region is
+   * `not-enabled`).
+   */
   readRegistry(region: string): Promise<RegistryRead>;
   /** `GetRole` + attached and inline policy names for the replication role. Never throws. */
   readRole(): Promise<RoleRead>;

@@ -1,5 +1,6 @@
 import type { Notification, TransitionKind, TriggerContext } from './alert-types.js';
 import { replicationRoleArn } from './constants.js';
+import { cut } from './text.js';
 import type { Finding, Severity } from './types.js';
 
 /**
@@ -69,6 +70,14 @@ const MAX_NEXT_STEPS = 10;
 const MAX_KEYWORDS = 12;
 const SUMMARY_MAX_CHARS = 250;
 const SUBJECT_MAX_CHARS = 100;
+/**
+ * Each value of the trigger context is shown and carried cut to this many characters. Parsing already bounds what an
+ * event brings (an actor ARN at 2048, the longest); a trigger may also come back from the re-check queue or the alert
+ * store, so the message bounds it again rather than trust where it came from.
+ */
+const TRIGGER_VALUE_MAX_CHARS = 2048;
+/** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`…: what may stand for a partition in an ARN built here. */
+const PARTITION = /^aws(?:-[a-z]{1,10}){0,3}$/;
 
 /** How hard to shrink evidence that would not fit in one SNS message, gentlest first. */
 const EVIDENCE_SHRINK_STEPS: readonly CompactLimits[] = [
@@ -146,9 +155,34 @@ export function regionsText(regions: readonly string[]): string {
   return regions.length > 0 ? regions.join(', ') : 'none (account-wide)';
 }
 
+/**
+ * The trigger context with only its known fields, each cut to {@link TRIGGER_VALUE_MAX_CHARS}: what a message shows
+ * and carries of it.
+ */
+function boundedTrigger(trigger: TriggerContext): TriggerContext {
+  const bounded: Record<string, string> = {};
+  for (const key of TRIGGER_KEYS) {
+    const value: unknown = trigger[key];
+    if (typeof value === 'string') bounded[key] = cut(value, TRIGGER_VALUE_MAX_CHARS);
+  }
+  return bounded as unknown as TriggerContext;
+}
+
+const TRIGGER_KEYS = [
+  'eventId',
+  'eventName',
+  'eventTime',
+  'eventSource',
+  'awsRegion',
+  'actorArn',
+  'sourceIPAddress',
+  'userAgent',
+] as const satisfies readonly (keyof TriggerContext)[];
+
 /** Who did what, when and from where, for people; empty when no event led to this reconcile (the schedule). */
-export function triggerParts(trigger: TriggerContext | undefined): { label: string; value: string }[] {
-  if (!trigger) return [];
+export function triggerParts(context: TriggerContext | undefined): { label: string; value: string }[] {
+  if (!context) return [];
+  const trigger = boundedTrigger(context);
   const what = [trigger.eventSource, trigger.awsRegion].filter(Boolean).join(', ');
   return [
     ...(trigger.actorArn ? [{ label: 'Who', value: trigger.actorArn }] : []),
@@ -204,15 +238,6 @@ export function remediationSteps(remediation: string): string[] {
  */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Cuts `text` to at most `max` characters, ending with `…` when cut, never splitting a surrogate pair. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
 }
 
 export interface CompactLimits {
@@ -289,7 +314,7 @@ function chatMessage(notification: Notification, evidence: unknown, truncated: b
           evidence,
           remediation: finding.remediation,
         }),
-        ...(trigger ? { trigger: JSON.stringify(trigger) } : {}),
+        ...(trigger ? { trigger: JSON.stringify(boundedTrigger(trigger)) } : {}),
         ...(truncated ? { evidenceTruncated: 'true' } : {}),
       },
     },
@@ -341,8 +366,9 @@ function nextStepsOf(remediation: string): string[] {
 function roleArnOf(notification: Notification): string {
   const seen = notification.finding.evidence.arn;
   if (typeof seen === 'string' && seen.startsWith('arn:')) return seen;
-  const partition = notification.trigger?.actorArn?.split(':')[1] || 'aws';
-  return replicationRoleArn(notification.account, partition);
+  const actor = notification.trigger?.actorArn;
+  const named = typeof actor === 'string' ? actor.slice(0, 64).split(':')[1] : undefined;
+  return replicationRoleArn(notification.account, named && PARTITION.test(named) ? named : 'aws');
 }
 
 function fits(message: ChatMessage): boolean {

@@ -1,6 +1,5 @@
 import type { Notification } from './alert-types.js';
 import {
-  cut,
   escapeMrkdwn,
   evidenceLines,
   notificationTitle,
@@ -9,6 +8,7 @@ import {
   SEVERITY_EMOJI,
   triggerParts,
 } from './render-chat.js';
+import { cut } from './text.js';
 
 export { escapeMrkdwn };
 

@@ -225,9 +225,11 @@ function incompleteObservation(read: AccountRead, regions: readonly RegionReport
       ...(roleError ? { roleError } : {}),
       ...(deletionError ? { deletionStatusError: deletionError } : {}),
     },
-    'Grant the reader `ecr:DescribeRegistry` in every Region, `ec2:DescribeRegions`, and `iam:GetRole`, ' +
-      '`iam:ListAttachedRolePolicies`, `iam:ListRolePolicies` on the role; check SCPs that deny Regions. ' +
-      'Throttling and timeouts clear on the next run. The error codes are in the evidence.',
+    'Grant the reader `ecr:DescribeRegistry` in every Region, `ec2:DescribeRegions` (the CLI) or ' +
+      '`account:ListRegions` (the functions), and `iam:GetRole`, `iam:ListAttachedRolePolicies`, ' +
+      '`iam:ListRolePolicies` on the role; check SCPs that deny Regions. An `UnrecognizedClientException` from an ' +
+      'enabled Region means a bad or expired token there. Throttling and timeouts clear on the next run. The error ' +
+      'codes are in the evidence.',
   );
 }
 

@@ -17,13 +17,11 @@ export function createNotifiers(config: Config, log: ReconcileLog, clock: Clock)
     );
   }
   if (config.slackWebhookUrl) {
-    notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log, sleep: clock.sleep }));
+    notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log, clock }));
   } else if (config.slackWebhookSecretArn) {
     const secretArn = config.slackWebhookSecretArn;
     const secrets = new SecretsManagerClient({ region: regionOfArn(secretArn) });
-    notifiers.push(
-      new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log, sleep: clock.sleep }),
-    );
+    notifiers.push(new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log, clock }));
   }
   return notifiers;
 }

@@ -4,10 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { createAccountReader } from '../adapters/account-reader.js';
+import { accountRegionOptIn } from '../adapters/account-regions.js';
 import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
 import { SqsRecheckScheduler } from '../adapters/sqs-recheck-scheduler.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Config, ENV, loadConfig } from '../config.js';
+import { EVENT_ID_PATTERN } from '../core/classify.js';
 import { UsageError } from '../core/errors.js';
 import type { ReconcileDeps } from '../reconcile/reconcile.js';
 import { createReconcileDeps } from './deps.js';
@@ -35,7 +37,7 @@ export function lambdaParts(
   // The stack always names the watched Regions, so the function never lists them (and carries no EC2 client).
   required(config, 'regions', ENV.regions);
   const deps = createReconcileDeps(config, {
-    reader: createAccountReader(),
+    reader: createAccountReader({ regionOptIn: accountRegionOptIn() }),
     store: new DynamoDbAlertStore(
       new DynamoDBClient({}),
       required(config, 'alertTableName', ENV.alertTableName),
@@ -81,8 +83,9 @@ function required<K extends keyof Config>(config: Config, key: K, variable: stri
   return value as NonNullable<Config[K]>;
 }
 
+/** The event's id for every log line of the invocation, taken before parsing: only when it is a well-formed id. */
 function eventIdOf(event: unknown): string | undefined {
   const record = event as { id?: unknown; detail?: { eventID?: unknown } } | null;
   const id = record?.detail?.eventID ?? record?.id;
-  return typeof id === 'string' ? id : undefined;
+  return typeof id === 'string' && EVENT_ID_PATTERN.test(id) ? id : undefined;
 }

@@ -2,7 +2,9 @@ import type { Classification, Trigger } from '../core/classify.js';
 import { classify } from '../core/classify.js';
 import type { FindingCode, Report } from '../core/types.js';
 import {
+  DeliveryError,
   type ReconcileDeps,
+  type ReconcileOutcome,
   type ReconcileRequest,
   reconcile,
   type SentNotification,
@@ -28,6 +30,20 @@ export class MalformedEventError extends Error {
     readonly issues: readonly string[],
   ) {
     super(`malformed event${eventId ? ` ${eventId}` : ''}: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * The event was handled but a channel did not deliver some alerts: the invocation fails so that they are retried.
+ * `result` is what handling did (the delivered channels are recorded and will not be told again).
+ */
+export class UndeliveredAlertsError extends Error {
+  override readonly name = 'UndeliveredAlertsError';
+  constructor(
+    readonly result: HandleResult,
+    cause: DeliveryError,
+  ) {
+    super(cause.message, { cause });
   }
 }
 
@@ -60,16 +76,23 @@ export async function handleEvent(
 
   const { trigger } = classification;
   telemetry.relevant(trigger, classification.reason);
-  const outcome = await reconcile(deps, requestFor(parsed.event.account, trigger));
-  if (outcome.report) telemetry.reconciled(outcome.report, outcome.notifications, outcome.deferred);
-  return {
+  const resultOf = (outcome: ReconcileOutcome): HandleResult => ({
     eventId: trigger.eventId,
     relevant: true,
     reason: outcome.status === 'duplicate' ? 'duplicate event: already handled' : classification.reason,
     report: outcome.report,
     notifications: outcome.notifications,
     deferred: outcome.deferred,
-  };
+  });
+  const outcome = await reconcile(deps, requestFor(parsed.event.account, trigger)).catch((error: unknown) => {
+    if (!(error instanceof DeliveryError)) throw error;
+    // What was read and sent still counts; the invocation then fails so that the failed channels are retried.
+    const { report, notifications, deferred } = error.outcome;
+    if (report) telemetry.reconciled(report, notifications, deferred);
+    throw new UndeliveredAlertsError(resultOf(error.outcome), error);
+  });
+  if (outcome.report) telemetry.reconciled(outcome.report, outcome.notifications, outcome.deferred);
+  return resultOf(outcome);
 }
 
 function requestFor(account: string, trigger: Trigger): ReconcileRequest {

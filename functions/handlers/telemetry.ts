@@ -70,6 +70,9 @@ export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemet
         }
         for (const { channel } of notification.failed) metrics.count('AlertsFailed', 1, { Channel: channel });
       }
+      // One undimensioned count of alerts a channel did not deliver, for the UndeliveredAlerts alarm.
+      const undelivered = notifications.reduce((sum, notification) => sum + notification.failed.length, 0);
+      if (undelivered > 0) metrics.count('AlertsUndelivered', undelivered);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { REPLICATION_ROLE } from '../core/constants.js';
-import { type AccountState, ApiError, type ReplicationRule, type Role } from './state.js';
+import { type AccountState, ApiError, type OptInStatus, type ReplicationRule, type Role } from './state.js';
 import { xml } from './xml.js';
 
 /** One answer on the wire. */
@@ -223,11 +223,19 @@ export function sqs(state: AccountState, { operation, json }: ApiRequest, queued
   };
 }
 
-export function ec2(state: AccountState, { operation, params }: ApiRequest): WireResponse {
+/**
+ * EC2 `DescribeRegions` over the EC2 query protocol: the enabled Regions, or with `AllRegions=true` every Region
+ * with its `OptInStatus`.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
+ */
+export function ec2(
+  regions: ReadonlyMap<string, OptInStatus>,
+  { operation, params }: ApiRequest,
+): WireResponse {
   if (operation !== 'DescribeRegions')
     throw new ApiError('InvalidAction', `The action ${operation} is not valid for this web service.`);
   const all = params.get('AllRegions') === 'true';
-  const items = [...state.regions.entries()]
+  const items = [...regions.entries()]
     .filter(([, status]) => all || status !== 'not-opted-in')
     .map(([name, status]) => ({
       regionName: name,
@@ -236,6 +244,70 @@ export function ec2(state: AccountState, { operation, params }: ApiRequest): Wir
     }));
   const body = `<DescribeRegionsResponse xmlns="${EC2_NS}"><requestId>${randomUUID()}</requestId>${xml('regionInfo', items, 'item')}</DescribeRegionsResponse>`;
   return { status: 200, headers: { 'content-type': 'text/xml' }, body };
+}
+
+/** The Account API's name for each EC2 opt-in status. */
+const ACCOUNT_OPT_STATUS: Readonly<Record<OptInStatus, string>> = {
+  'opt-in-not-required': 'ENABLED_BY_DEFAULT',
+  'opted-in': 'ENABLED',
+  'not-opted-in': 'DISABLED',
+};
+const ACCOUNT_OPT_STATUSES: ReadonlySet<string> = new Set([
+  'ENABLED',
+  'ENABLING',
+  'DISABLING',
+  'DISABLED',
+  'ENABLED_BY_DEFAULT',
+]);
+/** Regions per `ListRegions` page when `MaxResults` is not given (the local account's choice). */
+const ACCOUNT_DEFAULT_PAGE = 20;
+
+/**
+ * The Account Management API over REST-JSON: `ListRegions` (`POST /listRegions`), every Region of the account with
+ * its `RegionOptStatus`, filtered by `RegionOptStatusContains`, paged by `MaxResults` (1–50) and `NextToken`.
+ * @see https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
+ */
+export function account(
+  regions: ReadonlyMap<string, OptInStatus>,
+  { operation, json }: ApiRequest,
+): WireResponse {
+  if (operation !== 'ListRegions')
+    throw new ApiError('UnknownOperationException', `Unknown operation ${operation}.`, 404);
+  const wanted = json.RegionOptStatusContains;
+  if (
+    wanted !== undefined &&
+    (!Array.isArray(wanted) || wanted.some((status) => !ACCOUNT_OPT_STATUSES.has(String(status))))
+  ) {
+    throw new ApiError('ValidationException', 'RegionOptStatusContains has an unknown status.');
+  }
+  const size = json.MaxResults === undefined ? ACCOUNT_DEFAULT_PAGE : Number(json.MaxResults);
+  if (!Number.isInteger(size) || size < 1 || size > 50)
+    throw new ApiError('ValidationException', 'MaxResults must be from 1 to 50.');
+  const start = json.NextToken === undefined ? 0 : Number(json.NextToken);
+  if (!Number.isInteger(start) || start < 0) throw new ApiError('ValidationException', 'Invalid NextToken.');
+
+  const all = [...regions.entries()]
+    .map(([name, status]) => ({ RegionName: name, RegionOptStatus: ACCOUNT_OPT_STATUS[status] }))
+    .filter((region) => !Array.isArray(wanted) || wanted.includes(region.RegionOptStatus))
+    .sort((a, b) => a.RegionName.localeCompare(b.RegionName));
+  const end = start + size;
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      Regions: all.slice(start, end),
+      ...(end < all.length ? { NextToken: String(end) } : {}),
+    }),
+  };
+}
+
+/** An error in REST-JSON (the Account API): the code in `x-amzn-errortype`, the message in the body. */
+export function restJsonError(error: ApiError): WireResponse {
+  return {
+    status: error.status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code },
+    body: JSON.stringify({ message: error.message }),
+  };
 }
 
 /** Errors in the query protocols: IAM/STS/SNS `ErrorResponse`, EC2 `Response/Errors`. */

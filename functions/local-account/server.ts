@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { REPLICATION_ROLE } from '../core/constants.js';
 import {
   type ApiRequest,
+  account,
   ec2,
   ecr,
   iam,
@@ -12,6 +13,7 @@ import {
   type Published,
   type Queued,
   queryError,
+  restJsonError,
   sns,
   sqs,
   sts,
@@ -27,7 +29,25 @@ import {
   trustPolicyFor,
 } from './state.js';
 
-export type Fault = 'throttle' | 'access-denied' | 'server-error' | 'timeout' | 'not-enabled';
+/**
+ * What a matched call answers instead of its result, as the service itself would word it:
+ * - `throttle`, `access-denied`, `server-error`: the service's own code for each (ECR `ThrottlingException`, EC2
+ *   `RequestLimitExceeded`, the Account API `TooManyRequestsException`, IAM/STS/SNS `Throttling`…);
+ * - `timeout`: no answer at all, until the caller gives up;
+ * - `unrecognized-client`: the service's answer to credentials it does not recognize (ECR and the Account API
+ *   `UnrecognizedClientException`, EC2 `AuthFailure`, the query services `InvalidClientTokenId`): a bad or expired
+ *   token, while the Region's opt-in status stays what it is;
+ * - `not-enabled`: the same answer, and when the fault names a Region, that Region is also not enabled as far as
+ *   the account's Region lists can tell (EC2 `DescribeRegions` says `not-opted-in`, the Account API `ListRegions`
+ *   says `DISABLED`) for as long as the fault stands: a Region the account has not enabled.
+ */
+export type Fault =
+  | 'throttle'
+  | 'access-denied'
+  | 'server-error'
+  | 'timeout'
+  | 'unrecognized-client'
+  | 'not-enabled';
 
 /** Which calls a fault or a latency applies to; an unset field matches any. */
 export interface CallMatch {
@@ -97,6 +117,8 @@ export interface LocalAccount {
 const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 /** The services that speak AWS JSON (errors in `__type`); the others speak the query protocol (errors in XML). */
 const JSON_SERVICES: ReadonlySet<string> = new Set(['ecr', 'sqs']);
+/** The services that speak REST-JSON (the operation in the path, the error code in `x-amzn-errortype`). */
+const REST_JSON_SERVICES: ReadonlySet<string> = new Set(['account']);
 
 /**
  * Starts the local account on 127.0.0.1: one endpoint for every service, routed by the SigV4 credential scope
@@ -154,8 +176,18 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       send(res, dispatch(request));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      send(res, JSON_SERVICES.has(request.service) ? jsonError(error) : queryError(request.service, error));
+      send(res, errorResponse(request.service, error));
     }
+  }
+
+  /** The account's Regions as its Region lists report them: a `not-enabled` fault naming a Region disables it. */
+  function optInStatuses(): ReadonlyMap<string, OptInStatus> {
+    const statuses = new Map(state.regions);
+    for (const fault of faults) {
+      if (fault.fault === 'not-enabled' && fault.region !== undefined)
+        statuses.set(fault.region, 'not-opted-in');
+    }
+    return statuses;
   }
 
   function dispatch(request: ApiRequest): WireResponse {
@@ -169,7 +201,9 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       case 'sns':
         return sns(state, request, published);
       case 'ec2':
-        return ec2(state, request);
+        return ec2(optInStatuses(), request);
+      case 'account':
+        return account(optInStatuses(), request);
       case 'sqs':
         return sqs(state, request, queued);
       default:
@@ -241,13 +275,24 @@ function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefine
   if (!scope) return undefined;
   const [, region = '', service = ''] = scope;
   const target = String(req.headers['x-amz-target'] ?? '');
+  if (REST_JSON_SERVICES.has(service)) {
+    // REST-JSON: `POST /listRegions` → `ListRegions`.
+    const path = new URL(req.url ?? '/', 'http://local').pathname.replace(/^\/+/, '');
+    return {
+      service,
+      region,
+      operation: path.charAt(0).toUpperCase() + path.slice(1),
+      params: new URLSearchParams(),
+      json: asObject(safeJson(body)),
+    };
+  }
   if (target) {
     return {
       service,
       region,
       operation: target.replace(ECR_TARGET_PREFIX, '').replace(/^.*\./, ''),
       params: new URLSearchParams(),
-      json: (safeJson(body) ?? {}) as Record<string, unknown>,
+      json: asObject(safeJson(body)),
     };
   }
   const params = new URLSearchParams(body);
@@ -255,15 +300,17 @@ function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefine
 }
 
 function faultError(fault: Exclude<Fault, 'timeout'>, service: string): ApiError {
-  const ecrStyle = service === 'ecr';
   switch (fault) {
     case 'throttle':
-      return ecrStyle
-        ? new ApiError('ThrottlingException', 'Rate exceeded')
-        : new ApiError('Throttling', 'Rate exceeded');
+      if (service === 'ecr') return new ApiError('ThrottlingException', 'Rate exceeded');
+      if (service === 'account') return new ApiError('TooManyRequestsException', 'Rate exceeded', 429);
+      if (service === 'ec2') return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
+      return new ApiError('Throttling', 'Rate exceeded');
     case 'access-denied':
-      if (ecrStyle)
+      if (service === 'ecr')
         return new ApiError('AccessDeniedException', 'User is not authorized to perform this operation');
+      if (service === 'account')
+        return new ApiError('AccessDeniedException', 'User is not authorized to perform this operation', 403);
       if (service === 'ec2')
         return new ApiError(
           'UnauthorizedOperation',
@@ -272,13 +319,29 @@ function faultError(fault: Exclude<Fault, 'timeout'>, service: string): ApiError
         );
       return new ApiError('AccessDenied', 'User is not authorized to perform this action', 403);
     case 'server-error':
-      return new ApiError(ecrStyle ? 'ServerException' : 'ServiceUnavailable', 'Service is unavailable', 503);
+      if (service === 'ecr') return new ApiError('ServerException', 'Service is unavailable', 503);
+      if (service === 'account') return new ApiError('InternalServerException', 'Internal failure', 500);
+      return new ApiError('ServiceUnavailable', 'Service is unavailable', 503);
+    case 'unrecognized-client':
     case 'not-enabled':
-      return new ApiError(
-        'UnrecognizedClientException',
-        'The security token included in the request is invalid.',
-      );
+      return unrecognizedClient(service);
   }
+}
+
+/** Each service's answer to credentials it does not recognize (a bad or expired token, or a disabled Region). */
+function unrecognizedClient(service: string): ApiError {
+  const invalid = 'The security token included in the request is invalid.';
+  if (service === 'ecr') return new ApiError('UnrecognizedClientException', invalid);
+  if (service === 'account') return new ApiError('UnrecognizedClientException', invalid, 403);
+  if (service === 'ec2')
+    return new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+  return new ApiError('InvalidClientTokenId', invalid, 403);
+}
+
+function errorResponse(service: string, error: ApiError): WireResponse {
+  if (JSON_SERVICES.has(service)) return jsonError(error);
+  if (REST_JSON_SERVICES.has(service)) return restJsonError(error);
+  return queryError(service, error);
 }
 
 function matches(match: CallMatch, request: ApiRequest): boolean {
@@ -302,6 +365,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function safeJson(text: string): unknown {

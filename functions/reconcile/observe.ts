@@ -1,5 +1,5 @@
 import { mapBounded } from '../core/bounded.js';
-import type { AccountReader } from '../core/ports.js';
+import type { AccountReader, RegionOptIn } from '../core/ports.js';
 import type { AccountRead, AwsError, RegistryRead, RoleRead } from '../core/types.js';
 
 export interface ObserveOptions {
@@ -17,10 +17,22 @@ export interface ObserveOptions {
 /** Enough to read every commercial Region at once: a scan costs about two round trips, not one per Region. */
 export const DEFAULT_CONCURRENCY = 40;
 
+/** ECR's answer to credentials it does not recognize: in a Region the account has not enabled, or a bad token. */
+export const UNRECOGNIZED_CLIENT = 'UnrecognizedClientException';
+
 /**
  * Reads the account afresh: the Regions, each Region's registry and the role, in parallel where they are
  * independent. The account id comes from what was read (`DescribeRegistry`'s registryId, the role ARN), so STS is
  * called only when nothing else says it — which is also where missing credentials surface as a clear error.
+ *
+ * A Region is `not-enabled` only on positive knowledge (safety invariant 1). ECR answers
+ * `UnrecognizedClientException` both in a Region the account has not enabled and to a bad or expired token, so
+ * that answer alone proves nothing:
+ * - Regions listed by the reader for this observation are enabled (`listRegions` lists no other): such an answer
+ *   there stays `unreadable`, with no further call;
+ * - given Regions (`regions`, always on Lambda): the account's opt-in status is read once, only if a Region gave
+ *   that answer (so the common case costs no call), and the Region is `not-enabled` only if the status says so.
+ *   Enabled, changing, unknown, or a status that cannot be read: `unreadable`, the reason in the error message.
  */
 export async function observeAccount(reader: AccountReader, options: ObserveOptions): Promise<AccountRead> {
   const observedAt = options.now().toISOString();
@@ -37,16 +49,31 @@ export async function observeAccount(reader: AccountReader, options: ObserveOpti
         (error: unknown) => ({ regions: [], error: awsErrorOf(error) }),
       );
 
+  // Asked at most once, as soon as a given Region answers UnrecognizedClientException: it overlaps the other reads.
+  let optInPending: Promise<OptInAnswer> | undefined;
+  const askOptIn = () => {
+    optInPending ??= Promise.resolve()
+      .then(() => reader.regionOptIn())
+      .then(
+        (statuses): OptInAnswer => ({ statuses }),
+        (error: unknown): OptInAnswer => ({ error: awsErrorOf(error) }),
+      );
+    return optInPending;
+  };
+
   let done = 0;
-  const registries = await mapBounded(
+  const reads = await mapBounded(
     listed.regions,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (region) => {
       const read = await reader.readRegistry(region);
+      if (options.regions && isUnrecognized(read)) void askOptIn();
       options.onRegionRead?.(read, ++done, listed.regions.length);
       return read;
     },
   );
+  const optIn = optInPending ? await optInPending : undefined;
+  const registries = reads.map((read) => judgeUnrecognized(read, optIn));
   const [role, deletion] = await Promise.all([rolePending, deletionPending]);
 
   const known = accountFromReads(registries, role);
@@ -59,6 +86,45 @@ export async function observeAccount(reader: AccountReader, options: ObserveOpti
     role,
     ...(listed.error ? { regionsError: listed.error } : {}),
     ...(deletion ? { deletion } : {}),
+  };
+}
+
+/** The account's opt-in status as read for this observation; none when the Regions were listed by the reader. */
+type OptInAnswer = { readonly statuses: ReadonlyMap<string, RegionOptIn> } | { readonly error: AwsError };
+
+/** A Region whose ECR refused the credentials (or a reader that says `not-enabled` itself: it cannot know either). */
+function isUnrecognized(read: RegistryRead): read is Exclude<RegistryRead, { outcome: 'read' }> {
+  return (
+    read.outcome === 'not-enabled' ||
+    (read.outcome === 'unreadable' && read.error.code === UNRECOGNIZED_CLIENT)
+  );
+}
+
+/**
+ * `not-enabled` when the account's opt-in status says the Region is not enabled; otherwise `unreadable`, keeping
+ * ECR's code and message and saying why it was not taken as a disabled Region. Without an opt-in answer, the Regions
+ * were listed by the reader for this observation, so the Region is enabled.
+ */
+function judgeUnrecognized(read: RegistryRead, optIn: OptInAnswer | undefined): RegistryRead {
+  if (!isUnrecognized(read)) return read;
+  const status = optIn && 'statuses' in optIn ? optIn.statuses.get(read.region) : undefined;
+  if (status === 'not-enabled') return { region: read.region, outcome: 'not-enabled', error: read.error };
+  const why = !optIn
+    ? 'the account lists this Region as enabled, so ECR refused the credentials (a bad or expired token?)'
+    : 'error' in optIn
+      ? `the Region's opt-in status could not be confirmed (${optIn.error.code}: ${optIn.error.message})`
+      : status === 'enabled'
+        ? "the account's opt-in status says this Region is enabled, so ECR refused the credentials (a bad or expired token?)"
+        : status === 'changing'
+          ? "the Region's opt-in status is changing (being enabled or disabled)"
+          : "the Region's opt-in status is unknown (not in the account's list of Regions)";
+  return {
+    region: read.region,
+    outcome: 'unreadable',
+    error: {
+      code: read.error.code,
+      message: `${read.error.message} — not taken as a disabled Region: ${why}`,
+    },
   };
 }
 

@@ -1,9 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Notification, TransitionKind, TriggerContext } from '../core/alert-types.js';
-import { type AlertPlan, alertTransitions, delivered, released } from '../core/alerts.js';
-import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
-import type { FindingCode, Report } from '../core/types.js';
-import { scanAccount } from './scan.js';
+import { type AlertPlan, alertTransitions, delivered, recordsForChannel, released } from '../core/alerts.js';
+import { deletionTaskFate } from '../core/deletion.js';
+import type {
+  AccountReader,
+  AlertStore,
+  FollowedDeletion,
+  Notifier,
+  RecheckScheduler,
+} from '../core/ports.js';
+import { reconcileReport } from '../core/rule.js';
+import type { AccountRead, FindingCode, Report } from '../core/types.js';
+import { observeAccount } from './observe.js';
 
 /** Everything a reconcile needs from the outside, built once per container or CLI run. */
 export interface ReconcileDeps {
@@ -62,13 +70,19 @@ export interface ReconcileOutcome {
   readonly deferred: readonly FindingCode[];
 }
 
-/** Every notifier failed for these alerts: the invocation must fail so that it is retried. */
+/**
+ * A channel did not deliver some alerts. The invocation fails so that it is retried (Lambda's retries, then the
+ * on-failure queue; the next run otherwise): the channels that delivered have recorded it and are not told again,
+ * the failed ones are told on the retry. `outcome` is everything else the reconcile did.
+ */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
-  constructor(readonly undelivered: readonly SentNotification[]) {
+  constructor(readonly outcome: ReconcileOutcome) {
+    const undelivered = outcome.notifications.filter((n) => n.failed.length > 0);
     super(
-      `No channel delivered ${undelivered.map((n) => `${n.code} ${n.transition}`).join(', ')}: ` +
-        undelivered.flatMap((n) => n.failed.map((f) => `${f.channel}: ${f.error}`)).join('; '),
+      `Not delivered: ${undelivered
+        .flatMap((n) => n.failed.map((f) => `${n.code} ${n.transition} to ${f.channel} (${f.error})`))
+        .join('; ')}. Delivered channels are recorded; the failed ones are retried.`,
     );
   }
 }
@@ -77,45 +91,43 @@ const EVENT_MEMORY_MS = 24 * 3600_000;
 const CLAIM_LEASE_MS = 5 * 60_000;
 
 /**
- * The one reconcile behind every entry point: observe the account, decide, compare with what was announced, and
- * tell people about each change once.
+ * The one reconcile behind every entry point: observe the account, decide, compare with what each channel was told,
+ * and tell each channel about each change once.
+ *
+ * @throws {DeliveryError} after everything else is done, when a channel failed to deliver an alert
  */
 export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
   const { store, log } = deps;
-  // One clock per reconcile: every time-based decision below (event memory, claims, reminders) uses this instant.
+  // One clock per reconcile: every time-based decision below (event memory, claims, reminders, task lifetime)
+  // uses this instant.
   const now = deps.clock.now();
   if (await store.hasSeenEvent(request.eventId, now)) {
     log.info('event already handled', { eventId: request.eventId });
     return { status: 'duplicate', report: null, notifications: [], deferred: [] };
   }
-  if (request.deletionTaskId) {
-    await store.setDeletionTask(request.account, {
-      taskId: request.deletionTaskId,
-      since: now.toISOString(),
-    });
-  }
-  const deletionTaskId = (await store.deletionTask(request.account))?.taskId;
 
-  const report = await scanAccount(deps.reader, {
+  const requested = request.deletionTaskId
+    ? { taskId: request.deletionTaskId, since: now.toISOString() }
+    : undefined;
+  const task = requested ?? (await store.deletionTask(request.account));
+  const read = await observeAccount(deps.reader, {
     regions: deps.regions,
     concurrency: deps.concurrency,
-    deletionTaskId,
+    deletionTaskId: task?.taskId,
     now: () => now,
   });
-  if (report.account !== request.account) {
-    log.warn('the event names another account than the credentials read', {
-      eventAccount: request.account,
-      readAccount: report.account,
-    });
-  }
-  await followDeletionTask(store, report, deletionTaskId);
+  const report = await decide(deps, request, read, task, requested !== undefined, now);
 
-  const plans = alertTransitions(await store.load(report.account), report.findings, {
-    account: report.account,
-    now,
-    leaseMs: CLAIM_LEASE_MS,
-    reminderMs: deps.reminderHours === undefined ? undefined : deps.reminderHours * 3600_000,
-  });
+  const records = await store.load(report.account);
+  const plans = deps.notifiers.flatMap((notifier) =>
+    alertTransitions(recordsForChannel(records, notifier.channel), report.findings, {
+      account: report.account,
+      channel: notifier.channel,
+      now,
+      leaseMs: CLAIM_LEASE_MS,
+      reminderMs: deps.reminderHours === undefined ? undefined : deps.reminderHours * 3600_000,
+    }).map((plan) => ({ plan, notifier })),
+  );
 
   // Safety invariant 3: IAM is eventually consistent and CloudTrail events race the state they describe, so a
   // high finding that an event just raised is confirmed after the grace delay before anyone hears of it.
@@ -125,7 +137,7 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     deps.graceSeconds > 0 &&
     plan.finding.severity === 'high' &&
     (plan.kind === 'opened' || plan.kind === 'changed');
-  const deferred = plans.filter(mustWait).map((plan) => plan.code);
+  const deferred = [...new Set(plans.filter(({ plan }) => mustWait(plan)).map(({ plan }) => plan.code))];
   if (deferred.length > 0) {
     await deps.recheck?.schedule(
       { account: request.account, eventId: request.eventId, trigger: request.trigger },
@@ -134,29 +146,95 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     log.info('high findings wait for a re-check', { codes: deferred, graceSeconds: deps.graceSeconds });
   }
 
-  const notifications: SentNotification[] = [];
-  for (const plan of plans.filter((plan) => !mustWait(plan))) {
-    const sent = await announce(deps, plan, report, request.trigger, now);
-    if (sent) notifications.push(sent);
-  }
-  const undelivered = notifications.filter((n) => n.channels.length === 0 && n.failed.length > 0);
-  if (undelivered.length > 0) throw new DeliveryError(undelivered);
+  // Channels are told in parallel (a slow Slack does not hold up SNS); each channel hears its alerts in order.
+  const perChannel = await Promise.all(
+    deps.notifiers.map(async (notifier) => {
+      const told: Delivery[] = [];
+      for (const { plan } of plans.filter((entry) => entry.notifier === notifier && !mustWait(entry.plan))) {
+        const delivery = await announce(deps, notifier, plan, report, request.trigger, now);
+        if (delivery) told.push(delivery);
+      }
+      return told;
+    }),
+  );
+  const deliveries = perChannel.flat();
+  const outcome: ReconcileOutcome = {
+    status: 'reconciled',
+    report,
+    notifications: summarize(deliveries),
+    deferred,
+  };
+  if (deliveries.some((delivery) => delivery.error !== undefined)) throw new DeliveryError(outcome);
 
   await store.rememberEvent(request.eventId, new Date(now.getTime() + EVENT_MEMORY_MS).toISOString(), now);
-  return { status: 'reconciled', report, notifications, deferred };
+  return outcome;
 }
 
-/** Claims the alert, tells every channel, and records the outcome. `undefined` if another invocation has it. */
+/**
+ * Applies the rule to what was read, and settles the deletion task: a task is followed only for the account that
+ * was read (an event of another account says nothing about it), and once it is no longer informative it is dropped
+ * and the report is decided without it, so that its finding closes.
+ */
+async function decide(
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+  read: AccountRead,
+  task: FollowedDeletion | undefined,
+  newlyRequested: boolean,
+  now: Date,
+): Promise<Report> {
+  const { store, log } = deps;
+  const withoutTask = (): Report => {
+    const { deletion: _dropped, ...rest } = read;
+    return reconcileReport(rest);
+  };
+  if (read.account !== request.account) {
+    log.warn('the event names another account than the credentials read: its deletion task is not followed', {
+      eventAccount: request.account,
+      readAccount: read.account,
+    });
+    // A task stored under the other account by an earlier version would otherwise stay there for good.
+    if (task && !newlyRequested) await store.setDeletionTask(request.account, undefined);
+    return withoutTask();
+  }
+  const report = reconcileReport(read);
+  if (!task || !read.deletion) return report;
+
+  const fate = deletionTaskFate(task, read.deletion, report, now);
+  if (fate.follow) {
+    if (newlyRequested) await store.setDeletionTask(read.account, task);
+    return report;
+  }
+  log.info('no longer following the role deletion task', { taskId: task.taskId, reason: fate.reason });
+  if (!newlyRequested) await store.setDeletionTask(read.account, undefined);
+  // A task no longer followed says nothing: its finding, if any, closes.
+  return withoutTask();
+}
+
+/** One alert on one channel: claimed, sent, recorded. */
+interface Delivery {
+  readonly code: FindingCode;
+  readonly transition: TransitionKind;
+  readonly channel: string;
+  readonly error?: string | undefined;
+}
+
+/**
+ * Claims the channel's alert, sends it, and records the outcome. `undefined` when another invocation has the
+ * claim, or when the change needs recording but no message.
+ */
 async function announce(
   deps: ReconcileDeps,
+  notifier: Notifier,
   plan: AlertPlan,
   report: Report,
   trigger: TriggerContext | undefined,
   now: Date,
-): Promise<SentNotification | undefined> {
+): Promise<Delivery | undefined> {
   const { store, log } = deps;
+  const about = { code: plan.code, transition: plan.kind, channel: notifier.channel };
   if (!(await store.compareAndSet(plan.claim, plan.expectedVersion))) {
-    log.info('another invocation announces this alert', { code: plan.code, transition: plan.kind });
+    log.info('another invocation announces this alert', about);
     return undefined;
   }
   if (!plan.notify) return undefined;
@@ -168,40 +246,48 @@ async function announce(
     observedAt: report.observedAt,
     trigger,
   };
-  const results = await Promise.allSettled(deps.notifiers.map((notifier) => notifier.send(notification)));
-  const channels: string[] = [];
-  const failed: { channel: string; error: string }[] = [];
-  results.forEach((result, index) => {
-    const channel = deps.notifiers[index]?.channel ?? `#${index}`;
-    if (result.status === 'fulfilled') channels.push(channel);
-    else
-      failed.push({
-        channel,
-        error: result.reason instanceof Error ? result.reason.message : String(result.reason),
-      });
-  });
-  for (const failure of failed) {
-    log.error('alert not delivered', { code: plan.code, transition: plan.kind, ...failure });
+  let error: string | undefined;
+  try {
+    await notifier.send(notification);
+  } catch (cause) {
+    error = cause instanceof Error ? cause.message : String(cause);
+    log.error('alert not delivered', { ...about, error });
   }
-
-  const allFailed = channels.length === 0 && failed.length > 0;
-  const next = allFailed ? released(plan.claim) : delivered(plan.claim, now);
+  // A failed delivery gives up its claim at once, so that a retry may deliver it without waiting for the lease.
+  const next = error === undefined ? delivered(plan.claim, now) : released(plan.claim);
   if (!(await store.compareAndSet(next, plan.claim.version))) {
-    log.warn('alert record changed while delivering', { code: plan.code, transition: plan.kind });
+    log.warn('alert record changed while delivering', about);
   }
-  return { transition: plan.kind, code: plan.code, channels, failed };
+  return { code: plan.code, transition: plan.kind, channel: notifier.channel, error };
 }
 
-/** Stops following a deletion task once it has nothing more to say: it succeeded, or it no longer blocks. */
-async function followDeletionTask(
-  store: AlertStore,
-  report: Report,
-  taskId: string | undefined,
-): Promise<void> {
-  if (!taskId) return;
-  const blocked = report.findings.some((finding) => finding.code === 'ROLE_DELETION_BLOCKED');
-  const roleGone = report.role.state === 'absent';
-  if (!blocked && (roleGone || report.desiredRole === 'absent')) {
-    await store.setDeletionTask(report.account, undefined);
+/** The deliveries grouped per alert (code + transition), in the order they were made: `handle`'s JSON. */
+function summarize(deliveries: readonly Delivery[]): SentNotification[] {
+  const byAlert = new Map<
+    string,
+    {
+      code: FindingCode;
+      transition: TransitionKind;
+      channels: string[];
+      failed: { channel: string; error: string }[];
+    }
+  >();
+  for (const delivery of deliveries) {
+    const key = `${delivery.code} ${delivery.transition}`;
+    const entry = byAlert.get(key) ?? {
+      code: delivery.code,
+      transition: delivery.transition,
+      channels: [],
+      failed: [],
+    };
+    byAlert.set(key, entry);
+    if (delivery.error === undefined) entry.channels.push(delivery.channel);
+    else entry.failed.push({ channel: delivery.channel, error: delivery.error });
   }
+  return [...byAlert.values()].map(({ transition, code, channels, failed }) => ({
+    transition,
+    code,
+    channels,
+    failed,
+  }));
 }

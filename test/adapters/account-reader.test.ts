@@ -10,7 +10,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAccountReader } from '../../functions/adapters/account-reader.js';
-import { ec2RegionLister } from '../../functions/adapters/regions.js';
+import { ec2Regions } from '../../functions/adapters/regions.js';
 
 const ACCOUNT = '123456789012';
 const ecrMock = mockClient(ECRClient);
@@ -34,7 +34,7 @@ function recordingClients() {
       iam: recording(made.iam, (region) => new IAMClient({ region })),
       sts: recording(made.sts, (region) => new STSClient({ region })),
     },
-    regionLister: ec2RegionLister(recording(made.ec2, (region) => new EC2Client({ region }))),
+    ...ec2Regions(recording(made.ec2, (region) => new EC2Client({ region }))),
   };
 }
 
@@ -44,7 +44,12 @@ describe('createAccountReader', () => {
     ecrMock.on(DescribeRegistryCommand).resolves({ registryId: ACCOUNT });
     iamMock.on(GetRoleCommand).rejects(new NoSuchEntityException({ message: 'none', $metadata: {} }));
     iamMock.on(GetServiceLinkedRoleDeletionStatusCommand).resolves({ Status: 'IN_PROGRESS' });
-    ec2Mock.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'eu-west-1' }] });
+    ec2Mock.on(DescribeRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'eu-west-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'me-south-1', OptInStatus: 'not-opted-in' },
+      ],
+    });
     stsMock
       .on(GetCallerIdentityCommand)
       .resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
@@ -89,24 +94,28 @@ describe('createAccountReader', () => {
 
   it('calls EC2 and STS in the home Region', async () => {
     // Prepare
-    const { made, clients, regionLister } = recordingClients();
-    const reader = createAccountReader({ homeRegion: 'ap-southeast-2', clients, regionLister });
+    const { made, clients, regionLister, regionOptIn } = recordingClients();
+    const reader = createAccountReader({ homeRegion: 'ap-southeast-2', clients, regionLister, regionOptIn });
 
     // Act
     const regions = await reader.listRegions();
+    const optIn = await reader.regionOptIn();
     const identity = await reader.identity();
 
     // Assess
     expect(regions).toEqual(['eu-west-1']);
+    expect(Object.fromEntries(optIn)).toEqual({ 'eu-west-1': 'enabled', 'me-south-1': 'not-enabled' });
     expect(identity).toEqual({ account: ACCOUNT, partition: 'aws' });
     expect(made.ec2).toEqual(['ap-southeast-2']);
+    // One DescribeRegions answers both.
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)).toHaveLength(1);
     expect(made.sts).toEqual(['ap-southeast-2']);
   });
 
   it('creates each client once, and one ECR client per Region', async () => {
     // Prepare
-    const { made, clients, regionLister } = recordingClients();
-    const reader = createAccountReader({ homeRegion: 'us-east-1', clients, regionLister });
+    const { made, clients, regionLister, regionOptIn } = recordingClients();
+    const reader = createAccountReader({ homeRegion: 'us-east-1', clients, regionLister, regionOptIn });
 
     // Act
     await Promise.all([
@@ -116,6 +125,7 @@ describe('createAccountReader', () => {
       reader.readDeletionTask('task/x'),
       reader.listRegions(),
       reader.listRegions(),
+      reader.regionOptIn(),
       reader.identity(),
     ]);
     await reader.readRegistry('eu-west-1');
@@ -130,6 +140,7 @@ describe('createAccountReader', () => {
       sts: ['us-east-1'],
     });
     expect(ecrMock.commandCalls(DescribeRegistryCommand)).toHaveLength(3);
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)).toHaveLength(1);
   });
 
   it('reads each Region with the ECR client of that Region', async () => {
@@ -173,8 +184,8 @@ describe('createAccountReader', () => {
   it('takes the home Region from the SDK’s Region chain when none is given', async () => {
     // Prepare
     vi.stubEnv('AWS_REGION', 'cn-northwest-1');
-    const { made, clients, regionLister } = recordingClients();
-    const reader = createAccountReader({ clients, regionLister });
+    const { made, clients, regionLister, regionOptIn } = recordingClients();
+    const reader = createAccountReader({ clients, regionLister, regionOptIn });
 
     // Act
     await reader.listRegions();
@@ -192,8 +203,8 @@ describe('createAccountReader', () => {
     vi.stubEnv('AWS_PROFILE', undefined);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws/config');
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws/credentials');
-    const { made, clients, regionLister } = recordingClients();
-    const reader = createAccountReader({ clients, regionLister });
+    const { made, clients, regionLister, regionOptIn } = recordingClients();
+    const reader = createAccountReader({ clients, regionLister, regionOptIn });
 
     // Act
     await reader.listRegions();
@@ -215,5 +226,40 @@ describe('createAccountReader', () => {
       awsError: { code: 'RegionsNotGiven', message: expect.stringContaining('RECONCILER_REGIONS') },
     });
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('without an opt-in source, says the opt-in status cannot be read instead of guessing it', async () => {
+    // Prepare
+    const reader = createAccountReader({ homeRegion: 'us-east-1' });
+
+    // Act
+    const reading = reader.regionOptIn();
+
+    // Assess
+    await expect(reading).rejects.toMatchObject({
+      name: 'AwsCallError',
+      awsError: { code: 'RegionOptInNotRead' },
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('asks its opt-in source in the home Region, with the call timeout', async () => {
+    // Prepare
+    const asked: [string, number][] = [];
+    const reader = createAccountReader({
+      homeRegion: 'eu-central-1',
+      callTimeoutMs: 2_500,
+      regionOptIn: async (homeRegion, timeoutMs) => {
+        asked.push([homeRegion, timeoutMs]);
+        return new Map([['eu-central-1', 'enabled' as const]]);
+      },
+    });
+
+    // Act
+    const optIn = await reader.regionOptIn();
+
+    // Assess
+    expect(Object.fromEntries(optIn)).toEqual({ 'eu-central-1': 'enabled' });
+    expect(asked).toEqual([['eu-central-1', 2_500]]);
   });
 });

@@ -1,3 +1,9 @@
+import {
+  AccessDeniedException,
+  AccountClient,
+  AccountServiceException,
+  ListRegionsCommand,
+} from '@aws-sdk/client-account';
 import { DescribeRegionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import {
   DescribeRegistryCommand,
@@ -10,15 +16,11 @@ import { GetRoleCommand, IAMClient, IAMServiceException, NoSuchEntityException }
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  describeAwsError,
-  describeCallError,
-  isAbsent,
-  isRegionNotEnabled,
-} from '../../functions/adapters/aws-error.js';
+import { describeAwsError, describeCallError, isAbsent } from '../../functions/adapters/aws-error.js';
 import { type Answer, type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './local-endpoint.js';
 
 type ServiceExceptionClass =
+  | typeof AccountServiceException
   | typeof ECRServiceException
   | typeof IAMServiceException
   | typeof STSServiceException
@@ -169,34 +171,9 @@ describe('describeCallError', () => {
   });
 });
 
+// There is deliberately no "is this Region not enabled?" classifier: ECR's UnrecognizedClientException is also
+// its answer to a bad or expired token, so only the account's opt-in status can say (see observeAccount).
 describe('classifiers', () => {
-  it.each([
-    [
-      'ECR’s UnrecognizedClientException',
-      unmodeled(ECRServiceException, 'UnrecognizedClientException'),
-      true,
-    ],
-    [
-      'a hand-made Error with __type UnrecognizedClientException',
-      Object.assign(new Error('x'), { __type: 'UnrecognizedClientException' }),
-      true,
-    ],
-    ['ECR’s AccessDeniedException', unmodeled(ECRServiceException, 'AccessDeniedException'), false],
-    [
-      'a modelled ECR ValidationException',
-      new ValidationException({ message: 'x', $metadata: { httpStatusCode: 400 } }),
-      false,
-    ],
-    ['a network error', connectionRefused(), false],
-    ['a plain Error whose message only names the code', new Error('UnrecognizedClientException'), false],
-  ])('isRegionNotEnabled: %s → %s', (_label, err, expected) => {
-    // Act
-    const notEnabled = isRegionNotEnabled(err);
-
-    // Assess
-    expect(notEnabled).toBe(expected);
-  });
-
   it.each([
     [
       'IAM’s NoSuchEntityException',
@@ -245,6 +222,12 @@ describe('errors as the real SDK clients throw them', () => {
     body:
       '<ErrorResponse><Error><Type>Sender</Type>' +
       `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+  });
+  /** REST-JSON (the Account API): the code in `x-amzn-errortype`, the message in the body. */
+  const restJson = (status: number, code: string, message: string): Answer => ({
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': code },
+    body: JSON.stringify({ message }),
   });
   const options = (url: string) => ({
     region: 'us-east-1',
@@ -310,6 +293,17 @@ describe('errors as the real SDK clients throw them', () => {
         403,
       ),
     ],
+    [
+      'Account API UnrecognizedClientException',
+      restJson(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.'),
+      (url: string) => new AccountClient(options(url)).send(new ListRegionsCommand({})),
+      unmodeled(
+        AccountServiceException,
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        403,
+      ),
+    ],
   ])(
     '%s comes back as the client’s base exception, as the tests build it',
     async (_label, answer, call, built) => {
@@ -340,6 +334,36 @@ describe('errors as the real SDK clients throw them', () => {
     expect(describeAwsError(thrown)).toEqual({
       code: 'NoSuchEntityException',
       message: 'The role with name x cannot be found.',
+    });
+  });
+
+  it('Account API AccessDeniedException comes back as the modelled AccessDeniedException', async () => {
+    // Act
+    const thrown = await thrownFor(restJson(403, 'AccessDeniedException', 'not authorized'), (url) =>
+      new AccountClient(options(url)).send(new ListRegionsCommand({})),
+    );
+
+    // Assess
+    expect(thrown).toBeInstanceOf(AccessDeniedException);
+    expect(describeAwsError(thrown)).toEqual({ code: 'AccessDeniedException', message: 'not authorized' });
+  });
+
+  it('an answer that is not the service’s (an emulator’s HTML 404 page) is named UnparseableResponse', async () => {
+    // Act
+    const thrown = await thrownFor(
+      {
+        status: 404,
+        headers: { 'content-type': 'text/html' },
+        body: '<!doctype html><title>404 Not Found</title>',
+      },
+      (url) => new AccountClient(options(url)).send(new ListRegionsCommand({})),
+    );
+
+    // Assess
+    expect(thrown).toBeInstanceOf(SyntaxError);
+    expect(describeAwsError(thrown)).toEqual({
+      code: 'UnparseableResponse',
+      message: expect.stringContaining('HTTP 404'),
     });
   });
 

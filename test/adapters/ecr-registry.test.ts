@@ -72,8 +72,10 @@ describe('readRegistry', () => {
     });
   });
 
-  it('reports a Region that answers UnrecognizedClientException as not-enabled', async () => {
+  it('reports UnrecognizedClientException as unreadable with its code: ECR gives it for a bad token too', async () => {
     // Prepare
+    // ECR answers a Region the account has not enabled and a bad or expired token alike: the adapter cannot tell
+    // them apart, so it concludes nothing (observeAccount asks the account's opt-in status).
     ecrMock
       .on(DescribeRegistryCommand)
       .rejects(
@@ -86,7 +88,7 @@ describe('readRegistry', () => {
     // Assess
     expect(read).toEqual({
       region: 'me-south-1',
-      outcome: 'not-enabled',
+      outcome: 'unreadable',
       error: {
         code: 'UnrecognizedClientException',
         message: 'The security token included in the request is invalid.',

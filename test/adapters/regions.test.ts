@@ -1,7 +1,7 @@
 import { DescribeRegionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { listEnabledRegions } from '../../functions/adapters/regions.js';
+import { ec2Regions, listEnabledRegions, readEc2Regions } from '../../functions/adapters/regions.js';
 import { AwsCallError } from '../../functions/core/errors.js';
 
 const ec2Mock = mockClient(EC2Client);
@@ -16,13 +16,14 @@ describe('listEnabledRegions', () => {
     vi.restoreAllMocks();
   });
 
-  it('asks for the enabled Regions only and returns their names, sorted', async () => {
+  it('asks for every Region and returns the enabled ones’ names, sorted', async () => {
     // Prepare
     ec2Mock.on(DescribeRegionsCommand).resolves({
       Regions: [
         { RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' },
         { RegionName: 'af-south-1', OptInStatus: 'opted-in' },
         { RegionName: 'eu-west-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'me-south-1', OptInStatus: 'not-opted-in' },
       ],
     });
 
@@ -31,16 +32,18 @@ describe('listEnabledRegions', () => {
 
     // Assess
     expect(regions).toEqual(['af-south-1', 'eu-west-1', 'us-east-1']);
-    expect(ec2Mock.commandCalls(DescribeRegionsCommand)[0]?.args[0].input).toEqual({ AllRegions: false });
+    // All Regions, so that the same answer also gives each one's opt-in status.
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)[0]?.args[0].input).toEqual({ AllRegions: true });
   });
 
-  it('drops Regions not opted in, unnamed entries and duplicates, should an endpoint return them', async () => {
+  it('drops Regions not opted in, unnamed entries and duplicates; keeps a Region of unknown status, to read it', async () => {
     // Prepare
     ec2Mock.on(DescribeRegionsCommand).resolves({
       Regions: [
         { RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' },
         { RegionName: 'me-south-1', OptInStatus: 'not-opted-in' },
         { RegionName: 'us-east-1' },
+        { RegionName: 'il-central-1' },
         { OptInStatus: 'opted-in' },
       ],
     });
@@ -49,7 +52,8 @@ describe('listEnabledRegions', () => {
     const regions = await listEnabledRegions(client());
 
     // Assess
-    expect(regions).toEqual(['us-east-1']);
+    // A Region whose status is not given is read rather than skipped: skipping could hide a replicating Region.
+    expect(regions).toEqual(['il-central-1', 'us-east-1']);
   });
 
   it('returns no Regions when EC2 lists none', async () => {
@@ -107,5 +111,117 @@ describe('listEnabledRegions', () => {
       cause: aborted,
     });
     expect(AbortSignal.timeout).toHaveBeenCalledWith(2_500);
+  });
+});
+
+describe('readEc2Regions', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('gives each Region’s opt-in status: opted in or not required is enabled, not opted in is not', async () => {
+    // Prepare
+    ec2Mock.on(DescribeRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'af-south-1', OptInStatus: 'opted-in' },
+        { RegionName: 'me-south-1', OptInStatus: 'not-opted-in' },
+        { RegionName: 'il-central-1' },
+        { RegionName: 'mx-central-1', OptInStatus: 'some-future-status' },
+      ],
+    });
+
+    // Act
+    const regions = await readEc2Regions(client());
+
+    // Assess
+    expect(regions.enabled).toEqual(['af-south-1', 'il-central-1', 'mx-central-1', 'us-east-1']);
+    // A status it does not know is left out of the map: that Region's status is unknown, never "not enabled".
+    expect(Object.fromEntries(regions.optIn)).toEqual({
+      'us-east-1': 'enabled',
+      'af-south-1': 'enabled',
+      'me-south-1': 'not-enabled',
+    });
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)).toHaveLength(1);
+  });
+
+  it('throws an AwsCallError naming DescribeRegions when EC2 refuses', async () => {
+    // Prepare
+    const throttled = new EC2ServiceException({
+      name: 'RequestLimitExceeded',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 503 },
+      message: 'Request limit exceeded.',
+    });
+    ec2Mock.on(DescribeRegionsCommand).rejects(throttled);
+
+    // Act
+    const reading = readEc2Regions(client());
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(AwsCallError);
+    await expect(reading).rejects.toMatchObject({
+      operation: 'DescribeRegions',
+      awsError: { code: 'RequestLimitExceeded', message: 'Request limit exceeded.' },
+    });
+  });
+});
+
+describe('ec2Regions', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
+
+  it('serves the enabled Regions and their opt-in status from one DescribeRegions call', async () => {
+    // Prepare
+    ec2Mock.on(DescribeRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'me-south-1', OptInStatus: 'not-opted-in' },
+      ],
+    });
+    const { regionLister, regionOptIn } = ec2Regions();
+
+    // Act
+    const [listed, optIn] = await Promise.all([
+      regionLister('us-east-1', 1_000),
+      regionOptIn('us-east-1', 1_000),
+    ]);
+    const again = await regionOptIn('us-east-1', 1_000);
+
+    // Assess
+    expect(listed).toEqual(['us-east-1']);
+    expect(Object.fromEntries(optIn)).toEqual({ 'us-east-1': 'enabled', 'me-south-1': 'not-enabled' });
+    expect(again).toBe(optIn);
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)).toHaveLength(1);
+  });
+
+  it('asks again after a failure instead of keeping it', async () => {
+    // Prepare
+    ec2Mock
+      .on(DescribeRegionsCommand)
+      .rejectsOnce(
+        new EC2ServiceException({
+          name: 'RequestLimitExceeded',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 503 },
+          message: 'Request limit exceeded.',
+        }),
+      )
+      .resolves({ Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] });
+    const { regionLister } = ec2Regions();
+
+    // Act
+    const first = await regionLister('us-east-1', 1_000).catch((error: unknown) => error);
+    const second = await regionLister('us-east-1', 1_000);
+
+    // Assess
+    expect(first).toBeInstanceOf(AwsCallError);
+    expect(second).toEqual(['us-east-1']);
+    expect(ec2Mock.commandCalls(DescribeRegionsCommand)).toHaveLength(2);
   });
 });

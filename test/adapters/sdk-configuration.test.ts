@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAccountReader } from '../../functions/adapters/account-reader.js';
-import { ec2RegionLister } from '../../functions/adapters/regions.js';
+import { ec2Regions } from '../../functions/adapters/regions.js';
 import { type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './local-endpoint.js';
 
 const ACCOUNT = '123456789012';
@@ -79,7 +79,7 @@ describe('the default clients honour the SDK configuration', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
     vi.stubEnv('AWS_PROFILE', 'local');
     vi.stubEnv('AWS_ENDPOINT_URL', endpoint.url);
-    const reader = createAccountReader({ regionLister: ec2RegionLister() });
+    const reader = createAccountReader({ ...ec2Regions() });
 
     // Act
     const read = await reader.readRegistry('us-west-2');
@@ -116,7 +116,7 @@ describe('the default clients’ errors, as the adapters read them', () => {
     await rm(configDir, { recursive: true, force: true });
   });
 
-  it('reads a Region whose ECR answers UnrecognizedClientException as not-enabled', async () => {
+  it('reads a Region whose ECR answers UnrecognizedClientException as unreadable, with the code', async () => {
     // Prepare
     endpoint = await startLocalEndpoint(() => ({
       status: 400,
@@ -135,7 +135,7 @@ describe('the default clients’ errors, as the adapters read them', () => {
     // Assess
     expect(read).toEqual({
       region: 'me-south-1',
-      outcome: 'not-enabled',
+      outcome: 'unreadable',
       error: {
         code: 'UnrecognizedClientException',
         message: 'The security token included in the request is invalid.',

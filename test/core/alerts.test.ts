@@ -5,6 +5,7 @@ import {
   alertTransitions,
   delivered,
   fingerprint,
+  recordsForChannel,
   released,
 } from '../../functions/core/alerts.js';
 import { reconcileReport } from '../../functions/core/rule.js';
@@ -13,7 +14,7 @@ import { ACCOUNT, accountRead, registry, role } from '../support/reads.js';
 
 const T0 = new Date('2026-11-24T10:00:00.000Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
-const options = (now = T0) => ({ account: ACCOUNT, now, leaseMs: 60_000 });
+const options = (now = T0) => ({ account: ACCOUNT, channel: 'sns', now, leaseMs: 60_000 });
 
 const missingIn = (...regions: string[]): Finding => {
   const report = reconcileReport(
@@ -148,5 +149,39 @@ describe('fingerprint', () => {
 
     expect(fingerprint(b)).toBe(fingerprint(a));
     expect(fingerprint(missingIn('us-east-1', 'eu-west-1'))).not.toBe(fingerprint(a));
+  });
+});
+
+describe('recordsForChannel', () => {
+  const record = (overrides: Partial<AlertRecord>): AlertRecord => ({
+    ...deliver(alertTransitions([], [missingIn('us-east-1')], options())[0]),
+    ...overrides,
+  });
+
+  it("gives a channel its own records only, never another channel's", () => {
+    const sns = record({ channel: 'sns' });
+    const slack = record({ channel: 'slack', notifiedAt: null });
+
+    expect(recordsForChannel([sns, slack], 'slack')).toEqual([slack]);
+    expect(recordsForChannel([sns, slack], 'email')).toEqual([]);
+  });
+
+  it('lets a record written before channels were kept speak for each channel with no record of its own', () => {
+    const legacy = record({ channel: undefined, version: 4 });
+    const sns = record({ channel: 'sns', version: 2 });
+
+    expect(recordsForChannel([legacy, sns], 'sns')).toEqual([sns]);
+    expect(recordsForChannel([legacy, sns], 'slack')).toEqual([{ ...legacy, channel: 'slack', version: 0 }]);
+  });
+
+  it('does not announce again after an upgrade what a legacy record says was announced', () => {
+    const legacy = record({ channel: undefined, version: 4 });
+
+    const plans = alertTransitions(recordsForChannel([legacy], 'slack'), [missingIn('us-east-1')], {
+      ...options(),
+      channel: 'slack',
+    });
+
+    expect(plans).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import {
 const ROLE = 'AWSServiceRoleForECRReplication';
 const PRINCIPAL = 'replication.ecr.amazonaws.com';
 const ACTOR = 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/alice@example.com';
+/** A value far longer than any the reason may quote. */
+const HUGE = 'h'.repeat(100_000);
 
 const envelope = (overrides: Partial<EventEnvelope> = {}): EventEnvelope => ({
   version: '0',
@@ -347,6 +349,42 @@ describe('classify: events that are not relevant', () => {
 
     expect(classification.relevant).toBe(false);
     expect(classification.reason.length).toBeLessThan(250);
+  });
+
+  it.each<[string, ParsedEvent]>([
+    ['a role name', iam('CreateRole', { roleName: HUGE })],
+    ['a service name', iam('CreateServiceLinkedRole', { aWSServiceName: HUGE })],
+    ['an IAM call name', iam(HUGE, { roleName: ROLE })],
+    ['an ECR call name', ecr(HUGE)],
+    ['an event source', call({ eventSource: HUGE, eventName: HUGE })],
+    ['an error code', iam('DeleteRole', { roleName: ROLE }, { errorCode: HUGE })],
+    ['the Region of a replication change', ecr('PutReplicationConfiguration', { awsRegion: HUGE })],
+    [
+      'the schedule rule',
+      {
+        ...envelope({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [HUGE] }),
+        shape: 'schedule',
+        detail: {},
+      },
+    ],
+    [
+      'a Region opt-in',
+      {
+        ...envelope({ source: 'aws.account', 'detail-type': 'Region Opt-In Status Change' }),
+        shape: 'region-opt-in',
+        detail: { regionName: HUGE, status: HUGE },
+      },
+    ],
+    [
+      'an unsupported event',
+      { ...envelope({ source: HUGE, 'detail-type': HUGE }), shape: 'other', detail: {} },
+    ],
+    ['a role name all escapes', iam('CreateRole', { roleName: '\ud800\u0000'.repeat(1000) })],
+  ])('quotes %s into the reason clipped, with a visible ellipsis', (_name, event) => {
+    const classification = classify(event);
+
+    expect(classification.reason.length).toBeLessThanOrEqual(400);
+    expect(classification.reason).toContain('…');
   });
 });
 

@@ -235,6 +235,73 @@ describe('renderChatMessage', () => {
   });
 });
 
+describe('renderChatMessage: trigger values from outside', () => {
+  /** What an unbounded event once produced: a 602 KB SNS message, which SNS refuses (> 256 KiB). */
+  const HUGE = 'a'.repeat(300_000);
+
+  it('fits one SNS message, whole finding kept, when the trigger holds hundreds of KB', () => {
+    // Prepare
+    const input = notification({
+      trigger: {
+        ...TRIGGER,
+        actorArn: `arn:aws:sts::123456789012:assumed-role/Admin/${HUGE}`,
+        sourceIPAddress: HUGE,
+      },
+    });
+
+    // Act
+    const message = renderChatMessage(input);
+
+    // Assess
+    expect(new TextEncoder().encode(JSON.stringify(message)).length).toBeLessThanOrEqual(
+      CHAT_MESSAGE_MAX_BYTES,
+    );
+    expect(message.metadata.additionalContext).not.toHaveProperty('evidenceTruncated');
+    expect(JSON.parse(message.metadata.additionalContext.finding ?? '')).toEqual(input.finding);
+    expect(message.content.description.length).toBeLessThan(10_000);
+  });
+
+  it('shows and carries each trigger value cut to 2,048 characters with a visible ellipsis', () => {
+    // Prepare
+    const trigger = {
+      ...TRIGGER,
+      actorArn: `arn:aws:sts::123456789012:assumed-role/Admin/${HUGE}`,
+      userAgent: HUGE,
+    };
+
+    // Act
+    const message = renderChatMessage(notification({ trigger }));
+
+    // Assess
+    const carried = JSON.parse(message.metadata.additionalContext.trigger ?? '') as TriggerContext;
+    expect(carried.actorArn).toBe(`${trigger.actorArn.slice(0, 2047)}…`);
+    expect(carried.userAgent).toHaveLength(2048);
+    expect(carried.eventId).toBe(TRIGGER.eventId);
+    expect(message.content.description).toContain(`Who: \`${trigger.actorArn.slice(0, 2047)}…\``);
+  });
+
+  it('carries only the known trigger fields', () => {
+    // Prepare
+    const trigger = { ...TRIGGER, smuggled: HUGE } as TriggerContext;
+
+    // Act
+    const message = renderChatMessage(notification({ trigger }));
+
+    // Assess
+    expect(JSON.parse(message.metadata.additionalContext.trigger ?? '')).toEqual(TRIGGER);
+  });
+
+  it('takes the partition of the related role from the actor only when it is one', () => {
+    // Act
+    const message = renderChatMessage(notification({ trigger: { ...TRIGGER, actorArn: `arn:${HUGE}` } }));
+
+    // Assess
+    expect(message.metadata.relatedResources).toEqual([
+      'arn:aws:iam::123456789012:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication',
+    ]);
+  });
+});
+
 describe('chatMessageAttributes', () => {
   it('gives severity, code, account and transition as String attributes for filter policies', () => {
     // Act

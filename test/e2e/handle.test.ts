@@ -125,7 +125,7 @@ describe('handle', () => {
     expect(account.clock.sleeps).toEqual([60_000]);
   });
 
-  it('still delivers to SNS when Slack fails, and never prints the webhook URL', async () => {
+  it('still delivers to SNS when Slack fails, exits 1 so that Slack is retried, and never prints the webhook URL', async () => {
     account.putReplication('ap-southeast-2', [
       { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
     ]);
@@ -150,10 +150,12 @@ describe('handle', () => {
     expect(result?.notifications[0]).toMatchObject({ channels: ['sns'], failed: [{ channel: 'slack' }] });
     expect(run.stderr).toContain('alert not delivered');
     expect(run.stderr).toContain(`failed after ${SLACK_DEFAULTS.maxAttempts} attempts: HTTP 429`);
+    expect(run.stderr).toContain('ROLE_MISSING opened to slack');
+    expect(run.code).toBe(1);
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-t0ken-value');
   });
 
-  it('never prints the webhook URL in a real process, even when Slack echoes it, and exits 2', async () => {
+  it('never prints the webhook URL in a real process, even when Slack echoes it, and exits 1 for the undelivered alert', async () => {
     // A child process: what really reaches stdout and stderr, and the exit code the shell gets.
     account.putReplication('ap-southeast-2', [
       { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] },
@@ -172,7 +174,7 @@ describe('handle', () => {
     expect(result?.notifications[0]).toMatchObject({ channels: ['sns'], failed: [{ channel: 'slack' }] });
     expect(run.stderr).toContain('alert not delivered');
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cr3t-t0ken-value');
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
   });
 
   it('fails a file that is not JSON and still handles the others', async () => {

@@ -133,25 +133,110 @@ describe('scan against the local account', () => {
     ['throttle', 'ThrottlingException'],
     ['server-error', 'ServerException'],
     ['timeout', 'Timeout'],
-    ['not-enabled', undefined],
+    ['unrecognized-client', 'UnrecognizedClientException'],
   ] as const)('never concludes an orphan when a Region fails with %s', async (fault, code) => {
     account.createServiceLinkedRole();
     account.setFault({ service: 'ecr', region: 'eu-west-1', fault });
 
-    // A short real timeout for the Region that never answers; nothing here bounds how long the run takes.
-    const { code: exit, report } = await scanJson('--timeout', fault === 'timeout' ? '0.2' : '1');
+    // A short real timeout for the Region that never answers; the others get a generous one, so that the SDK's own
+    // retries on a busy machine never turn a throttle into a timeout. Nothing here bounds how long the run takes.
+    const { code: exit, report } = await scanJson('--timeout', fault === 'timeout' ? '0.2' : '60');
 
     const euWest1 = report.regions.find((region) => region.region === 'eu-west-1');
-    if (code === undefined) {
-      // ECR's answer for a Region the account has not enabled: not drift, and not an unseen Region either.
-      expect(euWest1?.state).toBe('not-enabled');
-      expect(report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
-      return;
-    }
     expect(exit).toBe(2);
     expect(euWest1).toMatchObject({ state: 'unreadable', error: { code } });
     expect(report.desiredRole).toBe('unknown');
     expect(report.findings.map((f) => f.code)).toEqual(['OBSERVATION_INCOMPLETE']);
+  });
+
+  it.each([
+    ['listed by the scan', []],
+    ['given with --regions', ['--regions', 'us-east-1,eu-west-1,ap-southeast-2']],
+  ])(
+    'an enabled Region that replicates but answers UnrecognizedClientException (Regions %s): OBSERVATION_INCOMPLETE, never ROLE_ORPHANED',
+    async (_label, regions) => {
+      // ECR answers a bad or expired token as it answers a Region that is not enabled; this Region is enabled.
+      account.putReplication('ap-southeast-2', toEuWest1);
+      account.setFault({ service: 'ecr', region: 'ap-southeast-2', fault: 'unrecognized-client' });
+
+      const { code, report } = await scanJson(...regions);
+
+      expect(code).toBe(2);
+      expect(report.regions.find((region) => region.region === 'ap-southeast-2')).toMatchObject({
+        state: 'unreadable',
+        error: {
+          code: 'UnrecognizedClientException',
+          message: expect.stringContaining('The security token included in the request is invalid.'),
+        },
+      });
+      expect(report.desiredRole).toBe('unknown');
+      expect(report.findings.map((f) => f.code)).toEqual(['OBSERVATION_INCOMPLETE']);
+      expect(report.findings[0]?.regions).toEqual(['ap-southeast-2']);
+    },
+  );
+
+  it('an enabled Region answering UnrecognizedClientException while the role is gone: no ROLE_MISSING from it either', async () => {
+    account.putReplication('ap-southeast-2', toEuWest1);
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    account.setFault({ service: 'ecr', region: 'ap-southeast-2', fault: 'unrecognized-client' });
+
+    const { report } = await scanJson('--regions', 'us-east-1,eu-west-1,ap-southeast-2');
+
+    expect(report.findings.map((f) => f.code)).toEqual(['OBSERVATION_INCOMPLETE']);
+  });
+
+  it('a Region the account has not enabled, given with --regions, is not-enabled and the orphan is still concluded', async () => {
+    account.createServiceLinkedRole();
+    account.resetCalls();
+
+    const { code, report } = await scanJson('--regions', 'us-east-1,eu-west-1,ap-southeast-2,af-south-1');
+
+    expect(code).toBe(2);
+    expect(report.regions.find((region) => region.region === 'af-south-1')).toEqual({
+      region: 'af-south-1',
+      state: 'not-enabled',
+      destinations: [],
+      error: {
+        code: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      },
+    });
+    expect(report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
+    // The opt-in status was asked once, because af-south-1 answered UnrecognizedClientException.
+    expect(account.calls.filter((call) => call.operation === 'DescribeRegions')).toHaveLength(1);
+  });
+
+  it('a Region made not enabled is left out of the listed Regions, and judged not-enabled when given', async () => {
+    account.createServiceLinkedRole();
+    account.setFault({ service: 'ecr', region: 'ap-southeast-2', fault: 'not-enabled' });
+
+    const listed = await scanJson();
+    const given = await scanJson('--regions', 'us-east-1,eu-west-1,ap-southeast-2');
+
+    expect(listed.report.regions.map((region) => region.region)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(listed.report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
+    expect(given.report.regions.find((region) => region.region === 'ap-southeast-2')?.state).toBe(
+      'not-enabled',
+    );
+    expect(given.report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
+  });
+
+  it('with --regions, asks no Region list unless a Region answers UnrecognizedClientException (Regions + 3 calls)', async () => {
+    account.putReplication('us-east-1', toEuWest1);
+    account.resetCalls();
+
+    await scanJson('--regions', 'us-east-1,eu-west-1,ap-southeast-2');
+
+    expect(account.calls.map((call) => call.operation).sort()).toEqual(
+      [
+        'DescribeRegistry',
+        'DescribeRegistry',
+        'DescribeRegistry',
+        'GetRole',
+        'ListAttachedRolePolicies',
+        'ListRolePolicies',
+      ].sort(),
+    );
   });
 
   it('reads only the Regions given with --regions', async () => {

@@ -106,8 +106,11 @@ describe('event handler (Lambda)', () => {
     expect(account.published.length - snsBefore).toBe(1);
     expect(account.published.at(-1)?.topicArn).toBe(topicArn);
     const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: `alerts-${table}` }));
-    expect(Items.map((item) => `${item.pk?.S} ${item.sk?.S}`)).toContain(
-      `ACCOUNT#${account.accountId} ALERT#ROLE_MISSING`,
+    expect(Items.map((item) => `${item.pk?.S} ${item.sk?.S}`)).toEqual(
+      expect.arrayContaining([
+        `ACCOUNT#${account.accountId} ALERT#ROLE_MISSING#sns`,
+        `ACCOUNT#${account.accountId} ALERT#ROLE_MISSING#slack`,
+      ]),
     );
   });
 
@@ -166,7 +169,7 @@ describe('event handler (Lambda)', () => {
     expect(retried.notifications).toEqual([expect.objectContaining({ transition: 'opened' })]);
   });
 
-  it('never prints the Slack webhook URL, even when Slack fails', async () => {
+  it('fails the invocation when Slack fails and SNS delivers, retries only Slack, and never prints the webhook URL', async () => {
     // Prepare
     replicateFarAway();
     account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
@@ -176,11 +179,19 @@ describe('event handler (Lambda)', () => {
     const { handler } = await eventHandlerOnTestClock();
 
     // Act
-    await handler(loadEventSample('iam-delete-role.json'));
+    const invocation = handler(loadEventSample('iam-delete-role.json'));
+    await expect(invocation).rejects.toThrow(/ROLE_MISSING opened to slack/);
+    const publishedAfterFailure = account.published.length;
+    const retried = await handler(loadEventSample('iam-delete-role.json'));
 
     // Assess
+    expect(retried.notifications).toEqual([
+      { transition: 'opened', code: 'ROLE_MISSING', channels: ['slack'], failed: [] },
+    ]);
+    expect(account.published.length).toBe(publishedAfterFailure);
     const output = printed.join('');
     expect(output).toContain('slack');
+    expect(output).toContain('AlertsUndelivered');
     expect(output).not.toContain(account.slackWebhookUrl);
     expect(output).not.toContain(new URL(account.slackWebhookUrl).pathname);
   });

@@ -376,3 +376,381 @@ describe('parseTrigger and classify never throw', () => {
     expect(parsed).toMatchObject({ ok: false, issues: [expect.stringMatching(/boom/)] });
   });
 });
+
+/*
+ * Bounds on what an event may carry (the README's table). Identifiers that cannot be valid are refused as malformed;
+ * free text only shown to people is clipped to its bound with a visible ellipsis, so an odd but real event is still
+ * handled. The numbers are written out here on purpose: this is the specification the schemas are held to.
+ */
+describe('parseTrigger: bounds', () => {
+  /** EventBridge counts at most 256 KiB towards an entry; the envelope around it adds a few hundred bytes. */
+  const MAX_EVENT_BYTES = 256 * 1024 + 1024;
+  const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+  const accepted = (input: unknown) => {
+    const parsed = parseTrigger(input);
+    if (!parsed.ok) throw new Error(`expected the input to be accepted: ${parsed.issues.join('; ')}`);
+    return parsed.event;
+  };
+  const identityOf = (event: Json) => detailOf(event).userIdentity as Json;
+  /** `us-aaaa…-1`: a Region code of exactly `length` characters. */
+  const regionOf = (length: number) => `us-${'a'.repeat(length - 5)}-1`;
+  /** An ISO 8601 time of exactly `length` characters (fractional seconds are unbounded in ISO 8601). */
+  const timeOf = (length: number) => `2025-03-14T10:15:53.${'1'.repeat(length - 21)}Z`;
+  /** A valid replication rule list with `rules` rules of `destinations` destinations and `filters` filters. */
+  const rulesOf = (rules: number, destinations = 1, filters = 0) =>
+    Array.from({ length: rules }, () => ({
+      destinations: Array.from({ length: destinations }, () => ({
+        region: 'eu-west-1',
+        registryId: '123456789012',
+      })),
+      ...(filters > 0
+        ? {
+            repositoryFilters: Array.from({ length: filters }, (_, i) => ({
+              filter: `team-${i}`,
+              filterType: 'PREFIX_MATCH',
+            })),
+          }
+        : {}),
+    }));
+
+  it('refuses an eventID of 3,000 characters as malformed, naming the field and its bound', () => {
+    const event = sample('iam-delete-service-linked-role.json');
+    detailOf(event).eventID = 'e'.repeat(3000);
+
+    const parsed = issuesOf(event);
+
+    expect(parsed.id).toBe(event.id);
+    expect(parsed.issues).toEqual([expect.stringMatching(/^detail\.eventID: .*128/)]);
+  });
+
+  it('refuses an envelope id of 3,000 characters, and does not repeat it', () => {
+    const event = sample('scheduled-event.json');
+    event.id = 'i'.repeat(3000);
+
+    const parsed = issuesOf(event);
+
+    expect(parsed.id).toBeUndefined();
+    expect(parsed.issues).toEqual([expect.stringMatching(/^id: .*128/)]);
+  });
+
+  it('clips a 200 KB actorArn to 2,048 characters with a visible ellipsis and still handles the event', () => {
+    const event = sample('iam-delete-service-linked-role.json');
+    const arn = `arn:aws:sts::123456789012:assumed-role/Admin/${'a'.repeat(200_000)}`;
+    identityOf(event).arn = arn;
+
+    const parsed = accepted(event);
+    const classification = classify(parsed);
+
+    const clipped = parsed.shape === 'cloudtrail' ? parsed.detail.userIdentity?.arn : undefined;
+    expect(clipped).toHaveLength(2048);
+    expect(clipped).toBe(`${arn.slice(0, 2047)}…`);
+    expect(classification).toMatchObject({
+      relevant: true,
+      trigger: { kind: 'role-change', context: { actorArn: clipped } },
+    });
+  });
+
+  it("refuses a 600 KB actorArn: the event is over EventBridge's 256 KB", () => {
+    const event = sample('iam-delete-service-linked-role.json');
+    identityOf(event).arn = `arn:aws:sts::123456789012:assumed-role/Admin/${'a'.repeat(600_000)}`;
+
+    const parsed = issuesOf(event);
+
+    expect(parsed.id).toBe(event.id);
+    expect(parsed.issues).toEqual([expect.stringMatching(/^\(event\): .*256 KiB/)]);
+  });
+
+  it('refuses an event over 256 KB as malformed before reading its details, keeping its id', () => {
+    const event = sample('ecr-put-replication-configuration.json');
+    event.padding = 'p'.repeat(300_000);
+    delete detailOf(event).eventName;
+
+    const parsed = issuesOf(event);
+
+    expect(parsed.id).toBe(event.id);
+    expect(parsed.issues).toEqual([expect.stringMatching(/^\(event\): .*256 KiB/)]);
+  });
+
+  it('accepts an event of exactly the largest size and refuses one byte more', () => {
+    const event = sample('ecr-put-replication-configuration.json');
+    detailOf(event).padding = '';
+    detailOf(event).padding = 'p'.repeat(MAX_EVENT_BYTES - jsonBytes(event));
+    expect(jsonBytes(event)).toBe(MAX_EVENT_BYTES);
+
+    expect(parseTrigger(event).ok).toBe(true);
+
+    detailOf(event).padding += 'p';
+    expect(issuesOf(event).issues).toEqual([expect.stringMatching(/^\(event\): /)]);
+  });
+
+  it('counts the size in UTF-8 bytes, as EventBridge does', () => {
+    const event = sample('ecr-put-replication-configuration.json');
+    // 3 bytes each in UTF-8: 100,000 characters are 300,000 bytes.
+    detailOf(event).note = '€'.repeat(100_000);
+
+    expect(issuesOf(event).issues).toEqual([expect.stringMatching(/^\(event\): /)]);
+  });
+
+  type Edge = [
+    name: string,
+    file: string,
+    set: (event: Json, value: unknown) => void,
+    value: (length: number) => unknown,
+    max: number,
+    issue: RegExp,
+  ];
+
+  it.each<Edge>([
+    [
+      'detail.eventID',
+      'iam-delete-service-linked-role.json',
+      (event, value) => (detailOf(event).eventID = value),
+      (n) => 'e'.repeat(n),
+      128,
+      /^detail\.eventID: .*128/,
+    ],
+    [
+      'id',
+      'scheduled-event.json',
+      (event, value) => (event.id = value),
+      (n) => 'i'.repeat(n),
+      128,
+      /^id: .*128/,
+    ],
+    [
+      'detail.eventName',
+      'ecr-create-repository.json',
+      (event, value) => (detailOf(event).eventName = value),
+      (n) => 'N'.repeat(n),
+      128,
+      /^detail\.eventName: .*128/,
+    ],
+    [
+      'detail.eventSource',
+      'ecr-create-repository.json',
+      (event, value) => (detailOf(event).eventSource = value),
+      (n) => `${'s'.repeat(n - 14)}.amazonaws.com`,
+      256,
+      /^detail\.eventSource: .*256/,
+    ],
+    [
+      'detail.awsRegion',
+      'ecr-put-replication-configuration.json',
+      (event, value) => (detailOf(event).awsRegion = value),
+      regionOf,
+      32,
+      /^detail\.awsRegion: .*32/,
+    ],
+    [
+      'region',
+      'scheduled-event.json',
+      (event, value) => (event.region = value),
+      regionOf,
+      32,
+      /^region: .*32/,
+    ],
+    [
+      'detail.regionName',
+      'account-region-opt-in.json',
+      (event, value) => (detailOf(event).regionName = value),
+      regionOf,
+      32,
+      /^detail\.regionName: .*32/,
+    ],
+    [
+      'detail.status',
+      'account-region-opt-in.json',
+      (event, value) => (detailOf(event).status = value),
+      (n) => 'E'.repeat(n),
+      64,
+      /^detail\.status: .*64/,
+    ],
+    [
+      'detail.eventTime',
+      'iam-delete-role.json',
+      (event, value) => (detailOf(event).eventTime = value),
+      timeOf,
+      64,
+      /^detail\.eventTime: .*64/,
+    ],
+    ['time', 'scheduled-event.json', (event, value) => (event.time = value), timeOf, 64, /^time: .*64/],
+    [
+      'source',
+      'scheduled-event.json',
+      (event, value) => (event.source = value),
+      (n) => `custom.${'s'.repeat(n - 7)}`,
+      256,
+      /^source: .*256/,
+    ],
+    [
+      'detail-type',
+      'scheduled-event.json',
+      (event, value) => (event['detail-type'] = value),
+      (n) => 'D'.repeat(n),
+      128,
+      /^detail-type: .*128/,
+    ],
+    [
+      'version',
+      'scheduled-event.json',
+      (event, value) => (event.version = value),
+      (n) => '0'.repeat(n),
+      16,
+      /^version: .*16/,
+    ],
+    [
+      'resources[0]',
+      'scheduled-event.json',
+      (event, value) => (event.resources = [value]),
+      (n) => `arn:aws:events:us-east-1:123456789012:rule/${'r'.repeat(n - 43)}`,
+      2048,
+      /^resources\[0\]: .*2048/,
+    ],
+    [
+      'resources (count)',
+      'scheduled-event.json',
+      (event, value) => (event.resources = value),
+      (n) => Array.from({ length: n }, (_, i) => `arn:aws:events:us-east-1:123456789012:rule/r-${i}`),
+      100,
+      /^resources: .*100/,
+    ],
+    [
+      'roleName of a successful IAM call',
+      'iam-delete-role.json',
+      (event, value) => ((detailOf(event).requestParameters as Json).roleName = value),
+      (n) => 'r'.repeat(n),
+      64,
+      /^detail\.requestParameters\.roleName: .*64/,
+    ],
+    [
+      'aWSServiceName of a successful IAM call',
+      'iam-create-service-linked-role.json',
+      (event, value) => ((detailOf(event).requestParameters as Json).aWSServiceName = value),
+      (n) => `${'s'.repeat(n - 14)}.amazonaws.com`,
+      128,
+      /^detail\.requestParameters\.aWSServiceName: .*128/,
+    ],
+    [
+      'deletionTaskId',
+      'iam-delete-service-linked-role.json',
+      (event, value) => ((detailOf(event).responseElements as Json).deletionTaskId = value),
+      (n) => `task/aws-service-role/replication.ecr.amazonaws.com/${'t'.repeat(n - 52)}`,
+      1000,
+      /^detail\.responseElements\.deletionTaskId: .*1000/,
+    ],
+    [
+      'replication rules',
+      'ecr-put-replication-configuration.json',
+      (event, value) =>
+        ((
+          detailOf(event).requestParameters as { replicationConfiguration: Json }
+        ).replicationConfiguration.rules = value),
+      (n) => rulesOf(n),
+      25,
+      /^detail\.requestParameters\.replicationConfiguration\.rules: .*25/,
+    ],
+    [
+      'destinations of a replication rule',
+      'ecr-put-replication-configuration.json',
+      (event, value) =>
+        ((
+          detailOf(event).responseElements as { replicationConfiguration: Json }
+        ).replicationConfiguration.rules = value),
+      (n) => rulesOf(1, n),
+      100,
+      /^detail\.responseElements\.replicationConfiguration\.rules\[0\]\.destinations: .*100/,
+    ],
+    [
+      'repository filters of a replication rule',
+      'ecr-put-replication-configuration.json',
+      (event, value) =>
+        ((
+          detailOf(event).requestParameters as { replicationConfiguration: Json }
+        ).replicationConfiguration.rules = value),
+      (n) => rulesOf(1, 1, n),
+      100,
+      /^detail\.requestParameters\.replicationConfiguration\.rules\[0\]\.repositoryFilters: .*100/,
+    ],
+  ])('accepts %s at its bound and refuses one more as malformed', (_name, file, set, value, max, issue) => {
+    const atBound = sample(file);
+    set(atBound, value(max));
+    const overBound = sample(file);
+    set(overBound, value(max + 1));
+
+    expect(parseTrigger(atBound)).toMatchObject({ ok: true });
+    expect(issuesOf(overBound).issues).toEqual([expect.stringMatching(issue)]);
+  });
+
+  it('does not refuse a failed IAM call for a role name IAM refused', () => {
+    const event = sample('iam-delete-role-failed.json');
+    (detailOf(event).requestParameters as Json).roleName = 'r'.repeat(3000);
+
+    expect(parseTrigger(event)).toMatchObject({ ok: true });
+  });
+
+  it('does not refuse a failed PutReplicationConfiguration for rules ECR refused', () => {
+    const event = sample('ecr-put-replication-configuration-failed.json');
+    (detailOf(event).requestParameters as Json).replicationConfiguration = { rules: rulesOf(30, 101) };
+
+    expect(parseTrigger(event)).toMatchObject({ ok: true });
+  });
+
+  it.each<[string, string, (event: Json) => Json, string, number]>([
+    ['userIdentity.arn', 'iam-delete-role.json', (event) => identityOf(event), 'arn', 2048],
+    ['sourceIPAddress', 'iam-delete-role.json', (event) => detailOf(event), 'sourceIPAddress', 256],
+    ['userAgent', 'iam-delete-role.json', (event) => detailOf(event), 'userAgent', 1024],
+    ['errorCode', 'iam-delete-role-failed.json', (event) => detailOf(event), 'errorCode', 128],
+    ['errorMessage', 'iam-delete-role-failed.json', (event) => detailOf(event), 'errorMessage', 1024],
+    ['userIdentity.type', 'iam-delete-role.json', (event) => identityOf(event), 'type', 64],
+    ['userIdentity.accountId', 'iam-delete-role.json', (event) => identityOf(event), 'accountId', 64],
+    ['userIdentity.invokedBy', 'iam-delete-role.json', (event) => identityOf(event), 'invokedBy', 256],
+  ])('keeps %s at its bound and clips one more with a visible ellipsis', (_name, file, holder, key, max) => {
+    const text = (length: number) => `${'x'.repeat(length - 2)}é.`;
+    const atBound = sample(file);
+    holder(atBound)[key] = text(max);
+    const overBound = sample(file);
+    holder(overBound)[key] = text(max + 1);
+
+    const kept = accepted(atBound);
+    const clipped = accepted(overBound);
+
+    const valueIn = (event: unknown) => holder(event as Json)[key];
+    expect(valueIn(kept)).toBe(text(max));
+    expect(valueIn(clipped)).toBe(`${text(max + 1).slice(0, max - 1)}…`);
+    expect(valueIn(clipped)).toHaveLength(max);
+  });
+
+  it('clips without splitting a character outside the Basic Multilingual Plane', () => {
+    const event = sample('iam-delete-role.json');
+    detailOf(event).userAgent = `${'a'.repeat(1022)}😀😀`;
+
+    const parsed = accepted(event);
+
+    const agent = parsed.shape === 'cloudtrail' ? (parsed.detail.userAgent ?? '') : '';
+    expect(agent).toBe(`${'a'.repeat(1022)}…`);
+    expect(agent).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('reads a value nested 100,000 deep without overflowing the stack', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const event = sample('iam-delete-role.json');
+    (detailOf(event).requestParameters as Json).deep = deep;
+    const huge = sample('iam-delete-role.json');
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    (detailOf(huge).requestParameters as Json).deep = deep;
+
+    expect(parseTrigger(event)).toMatchObject({ ok: true });
+    expect(issuesOf(huge).issues).toEqual([expect.stringMatching(/^\(event\): /)]);
+  });
+
+  it('bounds every issue it reports, whatever the input', () => {
+    const event = sample('iam-delete-role.json');
+    detailOf(event).eventName = { ['k'.repeat(100_000)]: 'v'.repeat(100_000) };
+    event['x'.repeat(50_000)] = 1;
+
+    const parsed = issuesOf(event);
+
+    for (const issue of parsed.issues) expect(issue.length).toBeLessThanOrEqual(512);
+  });
+});

@@ -39,6 +39,7 @@ describe('telemetry', () => {
       { name: 'ObservationErrors', value: 1 },
       { name: 'AlertsSent', value: 1, dimensions: { Channel: 'sns', Transition: 'opened' } },
       { name: 'AlertsFailed', value: 1, dimensions: { Channel: 'slack' } },
+      { name: 'AlertsUndelivered', value: 1 },
     ]);
   });
 

@@ -2,7 +2,7 @@ import { App, type Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.js';
-import { ForwarderStack } from '../../infra/forwarder-stack.js';
+import { FORWARDER_ALARM_PREFIX, ForwarderStack } from '../../infra/forwarder-stack.js';
 import { ReconcilerHubStack } from '../../infra/hub-stack.js';
 import {
   addReconcilerStacks,
@@ -65,7 +65,7 @@ describe('the CDK app: -c regions=us-east-1,eu-west-1,ap-southeast-2', () => {
           }),
         ],
       });
-      expect(patternsOn(forwarder, 'default')).toEqual(['aws.ecr']);
+      expect(patternsOn(forwarder, 'default')).toEqual(['aws.ecr', 'aws.cloudwatch']);
       expect(JSON.stringify(template.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
     }
   });
@@ -76,7 +76,60 @@ describe('the CDK app: -c regions=us-east-1,eu-west-1,ap-southeast-2', () => {
       'us-east-1,eu-west-1,ap-southeast-2',
     ]);
     expect(patternsOn(hub, 'default')).toEqual(['rate(1 hour)', 'aws.ecr', 'aws.iam', 'aws.account']);
-    expect(patternsOn(hub, 'hub')).toEqual(['aws.ecr']);
+    expect(patternsOn(hub, 'hub')).toEqual(['aws.ecr', 'aws.cloudwatch']);
+  });
+
+  it('names each forwarder’s dead-letter alarm for its Region, under the prefix the hub announces', () => {
+    const alarmNames = (stack: Stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map(
+        (alarm) => alarm.Properties.AlarmName,
+      );
+    expect(forwarders.map(alarmNames)).toEqual([
+      ['EcrReplicationRoleReconciler-ForwarderDeadLetters-eu-west-1'],
+      ['EcrReplicationRoleReconciler-ForwarderDeadLetters-ap-southeast-2'],
+    ]);
+    for (const forwarder of forwarders) {
+      expect(alarmNames(forwarder)).toEqual([`${FORWARDER_ALARM_PREFIX}-${forwarder.region}`]);
+    }
+    Template.fromStack(hub).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { detail: { alarmName: [{ prefix: FORWARDER_ALARM_PREFIX }] } },
+    });
+    // The hub's alarms are named by CloudFormation (<stack>-<logical id>-<suffix>), never under the prefix.
+    expect(alarmNames(hub)).toEqual(Array(7).fill(undefined));
+  });
+
+  it('reserves 5 concurrent executions for the event function by default', () => {
+    const functions = Template.fromStack(hub).findResources('AWS::Lambda::Function');
+    expect(Object.values(functions).map((fn) => fn.Properties.ReservedConcurrentExecutions)).toEqual([
+      5,
+      undefined,
+    ]);
+  });
+
+  it('makes no Lambda function depend on its own role, only on the role’s policy', () => {
+    for (const stack of stacks) {
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }
+      >;
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        if (resource.Type !== 'AWS::Lambda::Function') continue;
+        const role = (resource.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+        const policies = Object.entries(resources).filter(
+          ([, policy]) =>
+            policy.Type === 'AWS::IAM::Policy' &&
+            JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: role }]),
+        );
+        expect(policies, logicalId).toHaveLength(1);
+        expect(resource.DependsOn, logicalId).toEqual([policies[0]?.[0]]);
+        expect(resource.DependsOn, logicalId).not.toContain(role);
+      }
+    }
+    expect(
+      stacks.flatMap((stack) =>
+        Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function')),
+      ),
+    ).toHaveLength(2);
   });
 
   it('passes cdk-nag AwsSolutions in every stack', () => {
@@ -98,8 +151,8 @@ describe('the CDK app: a hub outside us-east-1', () => {
   it('adds a us-east-1 forwarder for IAM and Region opt-in events only, us-east-1 not being watched', () => {
     expect(forwarders.map((stack) => stack.region)).toEqual(['ap-southeast-2', 'us-east-1']);
     const [farRegion, globalEvents] = forwarders as [ForwarderStack, ForwarderStack];
-    expect(patternsOn(farRegion, 'default')).toEqual(['aws.ecr']);
-    expect(patternsOn(globalEvents, 'default')).toEqual(['aws.iam', 'aws.account']);
+    expect(patternsOn(farRegion, 'default')).toEqual(['aws.ecr', 'aws.cloudwatch']);
+    expect(patternsOn(globalEvents, 'default')).toEqual(['aws.iam', 'aws.account', 'aws.cloudwatch']);
     Template.fromStack(globalEvents).allResourcesProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({
@@ -111,12 +164,12 @@ describe('the CDK app: a hub outside us-east-1', () => {
 
   it('takes IAM and Region opt-in events from its bus, not from its default bus', () => {
     expect(patternsOn(hub, 'default')).toEqual(['rate(1 hour)', 'aws.ecr']);
-    expect(patternsOn(hub, 'hub')).toEqual(['aws.ecr', 'aws.iam', 'aws.account']);
+    expect(patternsOn(hub, 'hub')).toEqual(['aws.ecr', 'aws.iam', 'aws.account', 'aws.cloudwatch']);
   });
 });
 
 describe('the CDK app: one Region', () => {
-  it('is a hub alone, with no bus rules', () => {
+  it('is a hub alone, with no bus rules (no forwarder, so no forwarder alarm either)', () => {
     const { hub, forwarders } = synthApp({});
     expect(hub.region).toBe('us-east-1');
     expect(forwarders).toEqual([]);
@@ -126,7 +179,7 @@ describe('the CDK app: one Region', () => {
   it('still forwards IAM events from us-east-1 when the hub is elsewhere', () => {
     const { forwarders } = synthApp({ hubRegion: 'eu-central-1' });
     expect(forwarders.map((stack) => [stack.region, patternsOn(stack, 'default')])).toEqual([
-      ['us-east-1', ['aws.iam', 'aws.account']],
+      ['us-east-1', ['aws.iam', 'aws.account', 'aws.cloudwatch']],
     ]);
   });
 });
@@ -168,6 +221,30 @@ describe('the CDK app: context', () => {
     });
   });
 
+  it.each([
+    ['10', 10],
+    ['100', 100],
+    [' 1 ', 1],
+  ] as const)('reserves -c eventConcurrency=%j for the event function', (eventConcurrency, reserved) => {
+    const functions = Template.fromStack(synthApp({ eventConcurrency }).hub).findResources(
+      'AWS::Lambda::Function',
+    );
+    expect(Object.values(functions).map((fn) => fn.Properties.ReservedConcurrentExecutions)).toEqual([
+      reserved,
+      undefined,
+    ]);
+  });
+
+  it('reserves nothing with -c eventConcurrency=unreserved', () => {
+    const functions = Template.fromStack(synthApp({ eventConcurrency: 'unreserved' }).hub).findResources(
+      'AWS::Lambda::Function',
+    );
+    expect(Object.values(functions).map((fn) => Object.keys(fn.Properties))).toEqual([
+      expect.not.arrayContaining(['ReservedConcurrentExecutions']),
+      expect.not.arrayContaining(['ReservedConcurrentExecutions']),
+    ]);
+  });
+
   it('uses CDK_DEFAULT_ACCOUNT when no account is given', () => {
     const { hub } = synthApp({}, { CDK_DEFAULT_ACCOUNT: '999999999999' });
     expect(hub.account).toBe('999999999999');
@@ -181,6 +258,16 @@ describe('the CDK app: context', () => {
     [{ schedule: 'every hour' }, /schedule=every hour: give an EventBridge schedule expression/],
     [{ graceSeconds: 'soon' }, /graceSeconds=soon is not a number/],
     [{ graceSeconds: '901' }, /graceSeconds must be a whole number from 0 to 900/],
+    [{ eventConcurrency: 'lots' }, /context eventConcurrency=lots is not a number/],
+    [{ eventConcurrency: 'Unreserved' }, /context eventConcurrency=Unreserved is not a number/],
+    [
+      { eventConcurrency: '0' },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 0/,
+    ],
+    [
+      { eventConcurrency: '2.5' },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 2\.5/,
+    ],
     [{ regions: 'us-east-1,cn-north-1' }, /cn-north-1 are not in the hub's partition \(aws\)/],
     [
       { hubRegion: 'cn-north-1', regions: 'cn-north-1,cn-northwest-1' },

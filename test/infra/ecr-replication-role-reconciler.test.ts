@@ -8,16 +8,31 @@ import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ALERT_TABLE_KEY, ALERT_TABLE_TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb-alert-store.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
 import { ENV } from '../../functions/config.js';
+import { FINDING_CODES } from '../../functions/core/constants.js';
 import { METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE } from '../../functions/handlers/telemetry.js';
 import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../../infra/bundling.js';
 import {
+  ALERTS_UNDELIVERED_METRIC,
+  DEFAULT_EVENT_CONCURRENCY,
   EcrReplicationRoleReconciler,
   HUB_EVENT_BUS_NAME,
   METRIC_NAMESPACE,
   SERVICE_NAME,
 } from '../../infra/ecr-replication-role-reconciler.js';
-import { ACCOUNT, iamWriteGrants, partitionArn, policyStatements, type Statement } from './templates.js';
+import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
+import { HUB_STACK_NAME } from '../../infra/reconciler-app.js';
+import { matchesEventPattern } from '../support/event-pattern.js';
+import {
+  ACCOUNT,
+  alarmStateChange,
+  iamWriteGrants,
+  partitionArn,
+  policyStatements,
+  resolvedPattern,
+  type Statement,
+} from './templates.js';
 
 // One synth for the whole file: it bundles both handlers with the local esbuild (a few seconds each).
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:reconciler/slack-webhook-AbC123`;
@@ -44,7 +59,7 @@ const statementsOf = (logicalId: string) =>
   policyStatements(template)
     .filter((found) => found.logicalId === logicalId)
     .map((found) => found.statement);
-const defaultPolicyOf = (fn: IConstruct & { role?: IConstruct | undefined }) => {
+const defaultPolicyOf = (fn: { role?: IConstruct | undefined }) => {
   const policies = template.findResources('AWS::IAM::Policy', {
     Properties: { Roles: [{ Ref: id(fn.role as IConstruct) }] },
   });
@@ -74,6 +89,12 @@ const readStatements = (fn: { logGroup: IConstruct }): Statement[] => [
     ],
   },
   {
+    Sid: 'ReadRegionOptInStatus',
+    Effect: 'Allow',
+    Action: 'account:ListRegions',
+    Resource: partitionArn(':account::<Account>:account'),
+  },
+  {
     Sid: 'FollowRoleDeletion',
     Effect: 'Allow',
     Action: 'iam:GetServiceLinkedRoleDeletionStatus',
@@ -93,7 +114,23 @@ const readStatements = (fn: { logGroup: IConstruct }): Statement[] => [
     Resource: arnOf(reconciler.alertTable),
   },
   { Sid: 'ReadSlackWebhook', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SECRET_ARN },
+  {
+    Sid: 'DecryptSlackWebhook',
+    Effect: 'Allow',
+    Action: 'kms:Decrypt',
+    Resource: '*',
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.us-east-1.', { Ref: 'AWS::URLSuffix' }]] },
+      },
+      StringLike: { 'kms:EncryptionContext:SecretARN': SECRET_ARN },
+    },
+  },
 ];
+/** The hub-bus rule that announces the forwarders' dead-letter alarms on the topic. */
+const forwarderAlarmRule = reconciler.node.findChild('ForwarderAlarmRule');
+/** The role through which that rule publishes (the topic and its key stay closed to the EventBridge service). */
+const alarmPublisher = reconciler.node.findChild('ForwarderAlarmPublisherRole');
 
 describe('EcrReplicationRoleReconciler: resources', () => {
   it('creates exactly the expected resources', () => {
@@ -103,9 +140,9 @@ describe('EcrReplicationRoleReconciler: resources', () => {
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::Lambda::EventSourceMapping': 1,
       'AWS::Logs::LogGroup': 2,
-      'AWS::IAM::Role': 2,
-      'AWS::IAM::Policy': 2,
-      'AWS::Events::Rule': 5,
+      'AWS::IAM::Role': 3,
+      'AWS::IAM::Policy': 3,
+      'AWS::Events::Rule': 6,
       'AWS::Events::EventBus': 1,
       'AWS::Events::EventBusPolicy': 1,
       'AWS::SQS::Queue': 4,
@@ -115,7 +152,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
       'AWS::SNS::Subscription': 1,
       'AWS::KMS::Key': 1,
       'AWS::DynamoDB::Table': 1,
-      'AWS::CloudWatch::Alarm': 6,
+      'AWS::CloudWatch::Alarm': 7,
     };
     const actual: Record<string, number> = {};
     for (const { Type } of Object.values(resources)) actual[Type] = (actual[Type] ?? 0) + 1;
@@ -135,10 +172,45 @@ describe('EcrReplicationRoleReconciler: resources', () => {
         LoggingConfig: { LogGroup: ref(fn.logGroup) },
       });
       expect(resources[id(fn.logGroup)]?.Properties).toEqual({ RetentionInDays: 90 });
+      expect(resources[id(fn)]?.Properties).not.toHaveProperty('FunctionName');
       template.hasResource('AWS::Logs::LogGroup', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
       });
+    }
+  });
+
+  it('gives each function the time to read and then send one Slack alert per finding code in its budget', () => {
+    // 20 s of reads, then the sends one after another, and a 10 s margin (the exact 120 s is pinned above).
+    const worstCase = 20 + (FINDING_CODES.length * SLACK_DEFAULTS.budgetMs) / 1000;
+    for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
+      const timeout = resources[id(fn)]?.Properties.Timeout as unknown as number;
+      expect(timeout).toBeGreaterThanOrEqual(worstCase + 10);
+      expect(timeout).toBeLessThanOrEqual(900);
+    }
+    // Lambda's advice for an SQS event source: a visibility timeout of at least six function timeouts.
+    expect(resources[id(reconciler.graceQueue)]?.Properties.VisibilityTimeout).toBe(
+      6 * (resources[id(reconciler.recheckFunction)]?.Properties.Timeout as unknown as number),
+    );
+  });
+
+  it('reserves 5 concurrent executions for the event function, none for the recheck function', () => {
+    expect(DEFAULT_EVENT_CONCURRENCY).toBe(5);
+    expect(resources[id(reconciler.eventFunction)]?.Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(resources[id(reconciler.recheckFunction)]?.Properties).not.toHaveProperty(
+      'ReservedConcurrentExecutions',
+    );
+  });
+
+  it('makes each function depend on its role’s policy only, not on the role it already references', () => {
+    const all = template.toJSON().Resources as Record<string, { Type: string; DependsOn?: unknown }>;
+    const functions = Object.entries(all).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions.map(([logicalId]) => logicalId).sort()).toEqual(
+      [id(reconciler.eventFunction), id(reconciler.recheckFunction)].sort(),
+    );
+    for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
+      expect(all[id(fn)]?.DependsOn).toEqual([defaultPolicyOf(fn)]);
+      expect(all[id(fn)]?.DependsOn).not.toContain(id(fn.role as IConstruct));
     }
   });
 
@@ -288,8 +360,12 @@ describe('EcrReplicationRoleReconciler: rules', () => {
     RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
   };
 
-  it('targets the event function from every rule, with a DLQ and a retry policy', () => {
-    for (const [, rule] of rules) expect(rule.Properties.Targets).toEqual([target]);
+  const toEventFunction = rules.filter(([ruleId]) => ruleId !== id(forwarderAlarmRule));
+
+  it('targets the event function from every rule but the forwarder alarm rule, with a DLQ and a retry policy', () => {
+    expect(rules.map(([ruleId]) => ruleId)).toContain(id(forwarderAlarmRule));
+    expect(toEventFunction).toHaveLength(5);
+    for (const [, rule] of toEventFunction) expect(rule.Properties.Targets).toEqual([target]);
   });
 
   it('runs every hour by default', () => {
@@ -349,7 +425,7 @@ describe('EcrReplicationRoleReconciler: rules', () => {
     ]);
   });
 
-  it('watches ECR events forwarded from the other Regions on the hub bus', () => {
+  it('watches ECR events and forwarder alarms forwarded from the other Regions on the hub bus', () => {
     const onHubBus = rules.filter(([, rule]) => rule.Properties.EventBusName !== undefined);
     expect(onHubBus.map(([, rule]) => rule.Properties)).toEqual([
       expect.objectContaining({
@@ -360,19 +436,86 @@ describe('EcrReplicationRoleReconciler: rules', () => {
           detail: { eventSource: ['ecr.amazonaws.com'], eventName: ['PutReplicationConfiguration'] },
         },
       }),
+      expect.objectContaining({
+        EventBusName: ref(reconciler.eventBus),
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: {
+            alarmName: [{ prefix: 'EcrReplicationRoleReconciler-ForwarderDeadLetters' }],
+            state: { value: ['ALARM'] },
+          },
+        },
+      }),
     ]);
+  });
+
+  it('announces the forwarders’ dead-letter alarms on the topic, from the hub bus, on no other target', () => {
+    expect(FORWARDER_ALARM_PREFIX).toBe('EcrReplicationRoleReconciler-ForwarderDeadLetters');
+    expect(reconciler.rules).toContain(forwarderAlarmRule);
+    expect(resources[id(forwarderAlarmRule)]).toEqual({
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Description: 'Announces the dead-letter alarms of the forwarders in the other Regions',
+        EventBusName: ref(reconciler.eventBus),
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: [{ prefix: FORWARDER_ALARM_PREFIX }], state: { value: ['ALARM'] } },
+        },
+        State: 'ENABLED',
+        Targets: [
+          {
+            Arn: ref(reconciler.alertTopic),
+            Id: 'Target0',
+            RoleArn: arnOf(alarmPublisher),
+            DeadLetterConfig: { Arn: arnOf(reconciler.deadLetterQueues.ruleTargets) },
+            RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 10 },
+          },
+        ],
+      },
+    });
+  });
+
+  it('matches a forwarder alarm going into ALARM, and not back to OK nor another alarm', () => {
+    const pattern = resolvedPattern(stack, id(forwarderAlarmRule));
+    const name = `${FORWARDER_ALARM_PREFIX}-eu-west-1`;
+    // Forwarded events keep their Region: the alarm's, not the hub's.
+    expect(matchesEventPattern(pattern, alarmStateChange(name, 'eu-west-1', 'ALARM'))).toBe(true);
+    expect(matchesEventPattern(pattern, alarmStateChange(name, 'eu-west-1', 'OK'))).toBe(false);
+    expect(matchesEventPattern(pattern, alarmStateChange(name, 'eu-west-1', 'INSUFFICIENT_DATA'))).toBe(
+      false,
+    );
+    for (const other of [
+      'ServerCpuTooHigh',
+      'ForwarderDeadLetters-eu-west-1',
+      'ecrreplicationrolereconciler-forwarderdeadletters-eu-west-1',
+    ]) {
+      expect(matchesEventPattern(pattern, alarmStateChange(other, 'eu-west-1', 'ALARM'))).toBe(false);
+    }
+    // The hub's own alarms (named by CloudFormation: stack, logical id, suffix) notify the topic directly.
+    for (const hubAlarm of Object.values(reconciler.alarms)) {
+      const generatedName = `${HUB_STACK_NAME}-${id(hubAlarm)}-1A2B3C4D5E6F`;
+      expect(matchesEventPattern(pattern, alarmStateChange(generatedName, 'us-east-1', 'ALARM'))).toBe(false);
+    }
+    expect(
+      matchesEventPattern(pattern, {
+        ...alarmStateChange(name, 'eu-west-1', 'ALARM'),
+        source: 'custom.cloudwatch',
+      }),
+    ).toBe(false);
   });
 
   it('names the hub bus so that forwarders can build its ARN', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: HUB_EVENT_BUS_NAME });
   });
 
-  it('lets only EventBridge rules of this stack invoke the event function', () => {
+  it('lets only the EventBridge rules of this stack that target it invoke the event function', () => {
     const permissions = Object.values(resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Permission',
     );
     expect(permissions.map((permission) => permission.Properties)).toEqual(
-      rules.map(([ruleId]) => ({
+      toEventFunction.map(([ruleId]) => ({
         Action: 'lambda:InvokeFunction',
         FunctionName: arnOf(reconciler.eventFunction),
         Principal: 'events.amazonaws.com',
@@ -438,8 +581,38 @@ describe('EcrReplicationRoleReconciler: alarms', () => {
     });
   });
 
-  it('exposes six alarms, all notifying the topic', () => {
-    expect(Object.keys(reconciler.alarms)).toHaveLength(6);
+  it('alarms when an alert channel did not deliver an alert', () => {
+    expect(ALERTS_UNDELIVERED_METRIC).toBe('AlertsUndelivered');
+    expect(alarm(reconciler.alarms.undeliveredAlerts)).toEqual({
+      ...common,
+      AlarmDescription:
+        'An alert channel (SNS or Slack) did not deliver an alert; it is retried until it does',
+      Namespace: 'EcrReplicationRoleReconciler',
+      MetricName: 'AlertsUndelivered',
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      Statistic: 'Sum',
+      Period: 300,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('exposes seven alarms, all notifying the topic', () => {
+    expect(Object.keys(reconciler.alarms).sort()).toEqual(
+      [
+        'eventFunctionErrors',
+        'recheckFunctionErrors',
+        'ruleTargetDeadLetters',
+        'eventFunctionFailures',
+        'recheckDeadLetters',
+        'openHighFindings',
+        'undeliveredAlerts',
+      ].sort(),
+    );
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort()).toEqual(
+      Object.values(reconciler.alarms)
+        .map((construct) => id(construct))
+        .sort(),
+    );
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [ref(reconciler.alertTopic)] });
   });
 });
@@ -531,7 +704,7 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
     ]);
   });
 
-  it('lets the account administer the topic key and this account’s alarms use it', () => {
+  it('lets the account administer the topic key, and this account’s alarms use it', () => {
     expect(statementsOf(id(reconciler.alertKey))).toEqual([
       {
         Effect: 'Allow',
@@ -546,6 +719,33 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
         Condition: cloudwatchConditions,
+      },
+    ]);
+  });
+
+  it('opens neither the topic nor its key to the EventBridge service: the alarm rule publishes through its role', () => {
+    const topicPolicy = Object.keys(template.findResources('AWS::SNS::TopicPolicy'))[0] as string;
+    const forEventBridge = [...statementsOf(topicPolicy), ...statementsOf(id(reconciler.alertKey))].filter(
+      (statement) => JSON.stringify(statement.Principal ?? '').includes('events.amazonaws.com'),
+    );
+    expect(forEventBridge).toEqual([]);
+    expect(statementsOf(id(alarmPublisher))).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: id(alarmPublisher) }] },
+    });
+    expect(Object.keys(policies)).toHaveLength(1);
+    expect(statementsOf(Object.keys(policies)[0] as string)).toEqual([
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: ref(reconciler.alertTopic) },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: arnOf(reconciler.alertKey),
       },
     ]);
   });
@@ -568,6 +768,7 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
       expect(statementsOf(policyOf(queue))).toEqual([tlsOnly(queue)]);
     }
     const ruleIds = Object.keys(template.findResources('AWS::Events::Rule'));
+    expect(ruleIds).toHaveLength(6);
     expect(statementsOf(policyOf(ruleTargets))).toEqual([
       tlsOnly(ruleTargets),
       ...ruleIds.map((ruleId) => ({
@@ -597,7 +798,8 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
   it('accounts for every policy statement in the template', () => {
     const kinds = policyStatements(template).map(({ type }) => type);
     const count = (type: string) => kinds.filter((kind) => kind === type).length;
-    // 2 trust policies; 9 + 10 function statements; 2 topic; 2 key; 4 TLS + 5 rule DLQ grants; 1 bus; 5 invokes.
+    // 3 trust policies; 11 + 12 function statements + 2 alarm publisher; 2 topic; 2 key; 4 TLS + 6 rule DLQ grants;
+    // 1 bus; 5 invokes.
     expect({
       role: count('AWS::IAM::Role'),
       policy: count('AWS::IAM::Policy'),
@@ -606,7 +808,7 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
       queue: count('AWS::SQS::QueuePolicy'),
       bus: count('AWS::Events::EventBusPolicy'),
       permission: count('AWS::Lambda::Permission'),
-    }).toEqual({ role: 2, policy: 19, topic: 2, key: 2, queue: 9, bus: 1, permission: 5 });
+    }).toEqual({ role: 3, policy: 25, topic: 2, key: 2, queue: 10, bus: 1, permission: 5 });
   });
 
   it('has no IAM write action anywhere in the template', () => {
@@ -620,6 +822,25 @@ describe('EcrReplicationRoleReconciler: least privilege', () => {
       'iam:ListAttachedRolePolicies',
       'iam:ListRolePolicies',
     ]);
+  });
+
+  it('reads the account’s Region opt-in status, and may change nothing of the account', () => {
+    const accountStatements = policyStatements(template).filter(({ statement }) =>
+      [statement.Action ?? statement.NotAction ?? []]
+        .flat()
+        .some((action) => /^(account:|\*$)/i.test(action)),
+    );
+    expect(accountStatements.map(({ logicalId, statement }) => [logicalId, statement])).toEqual(
+      [reconciler.eventFunction, reconciler.recheckFunction].map((fn) => [
+        defaultPolicyOf(fn),
+        {
+          Sid: 'ReadRegionOptInStatus',
+          Effect: 'Allow',
+          Action: 'account:ListRegions',
+          Resource: partitionArn(':account::<Account>:account'),
+        },
+      ]),
+    );
   });
 
   it('allows no one at all (Principal "*") anything', () => {
@@ -664,6 +885,8 @@ describe('EcrReplicationRoleReconciler: cdk-nag AwsSolutions', () => {
         `AwsSolutions-IAM5 ${defaultPolicyOf(reconciler.eventFunction)}`,
         `AwsSolutions-IAM5 ${id(reconciler.recheckFunction.role as IConstruct)}`,
         `AwsSolutions-IAM5 ${defaultPolicyOf(reconciler.recheckFunction)}`,
+        `AwsSolutions-IAM5 ${id(alarmPublisher)}`,
+        `AwsSolutions-IAM5 ${defaultPolicyOf({ role: alarmPublisher })}`,
         `AwsSolutions-L1 ${id(reconciler.eventFunction)}`,
         `AwsSolutions-L1 ${id(reconciler.recheckFunction)}`,
         `AwsSolutions-SQS3 ${id(reconciler.deadLetterQueues.ruleTargets)}`,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { matchesEventPattern, UnsupportedPatternError } from '../support/event-pattern.js';
+import {
+  assertReadableEventPattern,
+  matchesEventPattern,
+  UnsupportedPatternError,
+} from '../support/event-pattern.js';
 
 // The examples of the EventBridge User Guide: "Event patterns", "Arrays in event patterns", "Matching null values and
 // empty strings", "Content filtering" and "Comparison operators for use in event patterns".
@@ -240,5 +244,52 @@ describe('matchesEventPattern: the EventBridge User Guide examples', () => {
     );
     expect(() => matchesEventPattern({ a: 'x' }, { a: 'x' })).toThrow(UnsupportedPatternError);
     expect(() => matchesEventPattern({ $or: [{ a: ['x'] }] }, { a: 'x' })).toThrow(UnsupportedPatternError);
+  });
+});
+
+describe('assertReadableEventPattern', () => {
+  it('reads every field, alternative and matcher the matcher knows', () => {
+    expect(() =>
+      assertReadableEventPattern({
+        source: ['aws.cloudwatch'],
+        resources: [{ prefix: 'arn:aws:cloudwatch:' }],
+        detail: {
+          alarmName: [{ prefix: { 'equals-ignore-case': 'x' } }, { suffix: '-1' }, { wildcard: 'a*b' }],
+          state: { value: ['ALARM', { 'anything-but': ['OK', 'INSUFFICIENT_DATA'] }] },
+          count: [{ numeric: ['>', 0, '<=', 5] }, null, 3, true],
+          ip: [{ cidr: '10.0.0.0/8' }],
+          gone: [{ exists: false }],
+          $or: [{ a: [{ 'anything-but': { prefix: 'x' } }] }, { b: [{ 'equals-ignore-case': 'y' }] }],
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it('throws on what matching alone would skip: a field after one that does not match, a later alternative', () => {
+    const intrinsic = { source: ['aws.cloudwatch'], resources: [{ 'Fn::GetAtt': ['Alarm', 'Arn'] }] };
+    // Matching stops at `source`: the intrinsic in `resources` is never read.
+    expect(matchesEventPattern(intrinsic, { source: 'aws.ecr' })).toBe(false);
+    expect(() => assertReadableEventPattern(intrinsic)).toThrow(UnsupportedPatternError);
+    expect(() => assertReadableEventPattern({ $or: [{ a: ['x'] }, { b: [{ contains: 'y' }] }] })).toThrow(
+      UnsupportedPatternError,
+    );
+    expect(() => assertReadableEventPattern({ a: [{ 'anything-but': ['x', { contains: 'y' }] }] })).toThrow(
+      UnsupportedPatternError,
+    );
+  });
+
+  it.each([
+    [{ a: [{ numeric: ['>', 'one'] }] }],
+    [{ a: [{ numeric: ['~', 1] }] }],
+    [{ a: [{ cidr: '2001:db8::/32' }] }],
+    [{ a: [{ exists: 'yes' }] }],
+    [{ a: [{ prefix: 1 }] }],
+    [{ a: [{ wildcard: ['x'] }] }],
+    [{ a: [{ prefix: 'x', suffix: 'y' }] }],
+    [{ a: 'x' }],
+    [{ $or: [{ a: ['x'] }] }],
+    [['not', 'an', 'object']],
+  ])('throws on %j', (pattern) => {
+    expect(() => assertReadableEventPattern(pattern)).toThrow(UnsupportedPatternError);
   });
 });

@@ -1,9 +1,17 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { EVENT_SAMPLES, loadEventSample } from '../../events/index.js';
+import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
 import { addReconcilerStacks, readAppSettings } from '../../infra/reconciler-app.js';
-import { matchesEventPattern } from '../support/event-pattern.js';
-import { type DeployedRule, deliveriesToEventFunction, deployedRules, SKIP_BUNDLING } from './templates.js';
+import { assertReadableEventPattern, matchesEventPattern } from '../support/event-pattern.js';
+import {
+  alarmStateChange,
+  type DeployedRule,
+  deliveriesTo,
+  deliveriesToEventFunction,
+  deployedRules,
+  SKIP_BUNDLING,
+} from './templates.js';
 
 // Every synthesized AWS::Events::Rule pattern, matched against events as EventBridge would deliver them: on the
 // default bus of the event's Region, then (forwarders) on the hub's bus.
@@ -11,6 +19,7 @@ import { type DeployedRule, deliveriesToEventFunction, deployedRules, SKIP_BUNDL
 interface Deployment {
   readonly name: string;
   readonly hubRegion: string;
+  readonly forwarderRegions: readonly string[];
   readonly rules: readonly DeployedRule[];
 }
 
@@ -18,7 +27,12 @@ function deploy(name: string, context: Record<string, string>): Deployment {
   const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
   const settings = readAppSettings(app.node, {});
   const { hub, forwarders } = addReconcilerStacks(app, settings);
-  return { name, hubRegion: settings.hubRegion, rules: deployedRules([hub, ...forwarders]) };
+  return {
+    name,
+    hubRegion: settings.hubRegion,
+    forwarderRegions: forwarders.map((forwarder) => forwarder.region),
+    rules: deployedRules([hub, ...forwarders]),
+  };
 }
 
 const hubInUsEast1 = deploy('hub in us-east-1', { regions: 'us-east-1,eu-west-1,ap-southeast-2' });
@@ -47,13 +61,14 @@ const deliveries = (deployment: Deployment, event: unknown) =>
 describe('event rules: every pattern is one EventBridge accepts and this matcher reads', () => {
   it.each(deployments)('$name', ({ rules }) => {
     for (const rule of rules) {
+      expect(rule.targets).toHaveLength(1);
       expect(rule.targets.every((target) => target !== 'other')).toBe(true);
       if (rule.pattern === undefined) {
         expect(rule.schedule).toBe('rate(1 hour)');
         continue;
       }
-      // Reading the pattern throws on anything the matcher does not know.
-      expect(() => matchesEventPattern(rule.pattern, {})).not.toThrow();
+      // Reading the whole pattern throws on anything the matcher does not know (an intrinsic left in it too).
+      expect(() => assertReadableEventPattern(rule.pattern)).not.toThrow();
       // EventBridge limits: a pattern is at most 4096 characters.
       expect(JSON.stringify(rule.pattern).length).toBeLessThan(4096);
     }
@@ -68,6 +83,73 @@ describe('event rules: every pattern is one EventBridge accepts and this matcher
       ]);
     },
   );
+});
+
+describe('event rules: the alert topic', () => {
+  it.each(deployments)('$name: only the hub-bus forwarder alarm rule publishes to it', (deployment) => {
+    const toTopic = deployment.rules.filter((rule) => rule.targets.includes('alert-topic'));
+    expect(toTopic.map((rule) => [rule.region, rule.bus, rule.logicalId])).toEqual([
+      [deployment.hubRegion, 'hub', expect.stringMatching(/^ReconcilerForwarderAlarmRule[0-9A-F]{8}$/)],
+    ]);
+  });
+});
+
+describe('event rules: the forwarders’ dead-letter alarms', () => {
+  const toTopic = (deployment: Deployment, event: unknown) =>
+    deliveriesTo('alert-topic', deployment.rules, deployment.hubRegion, event);
+  const alarmOf = (region: string) => `${FORWARDER_ALARM_PREFIX}-${region}`;
+
+  it('has a forwarder in every Region but the hub’s', () => {
+    expect(deployments.map((deployment) => deployment.forwarderRegions)).toEqual([
+      ['eu-west-1', 'ap-southeast-2'],
+      ['us-east-1', 'ap-southeast-2'],
+      ['ap-southeast-2', 'us-east-1'],
+    ]);
+  });
+
+  it.each(deployments)(
+    '$name: announce a forwarder alarm going into ALARM once, on the topic only',
+    (deployment) => {
+      for (const region of deployment.forwarderRegions) {
+        const event = alarmStateChange(alarmOf(region), region, 'ALARM');
+        expect(toTopic(deployment, event)).toBe(1);
+        expect(deliveries(deployment, event)).toBe(0);
+      }
+    },
+  );
+
+  it.each(deployments)(
+    '$name: announce nothing when it goes back to OK or to INSUFFICIENT_DATA',
+    (deployment) => {
+      for (const region of deployment.forwarderRegions) {
+        for (const value of ['OK', 'INSUFFICIENT_DATA'] as const) {
+          const event = alarmStateChange(alarmOf(region), region, value);
+          expect(toTopic(deployment, event)).toBe(0);
+          expect(deliveries(deployment, event)).toBe(0);
+        }
+      }
+    },
+  );
+
+  it.each(deployments)('$name: forward and announce no other alarm', (deployment) => {
+    for (const region of [...deployment.forwarderRegions, deployment.hubRegion]) {
+      for (const name of ['ServerCpuTooHigh', `${FORWARDER_ALARM_PREFIX}-eu-central-1`]) {
+        expect(toTopic(deployment, alarmStateChange(name, region, 'ALARM'))).toBe(0);
+      }
+    }
+    // An alarm of that name in the hub's own Region (there is no forwarder there) is not on the hub's bus.
+    expect(
+      toTopic(deployment, alarmStateChange(alarmOf(deployment.hubRegion), deployment.hubRegion, 'ALARM')),
+    ).toBe(0);
+  });
+
+  it('forward only the alarm of their own Region', () => {
+    // eu-west-1's alarm name, as if in ap-southeast-2: another ARN, which that forwarder does not forward.
+    expect(toTopic(hubInUsEast1, alarmStateChange(alarmOf('eu-west-1'), 'ap-southeast-2', 'ALARM'))).toBe(0);
+    expect(
+      toTopic(hubInUsEast1, alarmStateChange(alarmOf('eu-west-1'), 'eu-west-1', 'ALARM', '210987654321')),
+    ).toBe(0);
+  });
 });
 
 describe('event rules: ECR replication changes', () => {

@@ -9,8 +9,16 @@ import {
   IAM_REPLICATION_ROLE_CHANGE_PATTERN,
   REGION_OPT_IN_PATTERN,
 } from '../../infra/event-patterns.js';
-import { ForwarderStack } from '../../infra/forwarder-stack.js';
-import { ACCOUNT, iamWriteGrants, partitionArn, policyStatements } from './templates.js';
+import { FORWARDER_ALARM_PREFIX, ForwarderStack } from '../../infra/forwarder-stack.js';
+import { matchesEventPattern } from '../support/event-pattern.js';
+import {
+  ACCOUNT,
+  alarmStateChange,
+  iamWriteGrants,
+  partitionArn,
+  policyStatements,
+  resolvedPattern,
+} from './templates.js';
 
 const app = new App();
 const busArn = hubEventBusArn('eu-west-1', ACCOUNT);
@@ -38,6 +46,12 @@ const HUB_BUS_ARN = partitionArn(`:events:eu-west-1:${ACCOUNT}:event-bus/ecr-rep
 const id = (stack: ForwarderStack, construct: IConstruct) =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const rendered = (pattern: object) => ecrOnly.resolve(pattern);
+/** What the dead-letter alarm's rule forwards: every state change of that alarm, and nothing else. */
+const alarmPattern = (stack: ForwarderStack) => ({
+  source: ['aws.cloudwatch'],
+  'detail-type': ['CloudWatch Alarm State Change'],
+  resources: [{ 'Fn::GetAtt': [id(stack, stack.deadLetterAlarm), 'Arn'] }],
+});
 
 describe('ForwarderStack', () => {
   it.each([
@@ -48,34 +62,117 @@ describe('ForwarderStack', () => {
       both,
       [ECR_REPLICATION_CHANGE_PATTERN, IAM_REPLICATION_ROLE_CHANGE_PATTERN, REGION_OPT_IN_PATTERN],
     ],
-  ] as const)('forwards %s to the hub bus, one hop, with a DLQ', (_name, stack, patterns) => {
-    const template = Template.fromStack(stack);
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    const toCfn = (pattern: { source?: unknown; detailType?: unknown; detail?: unknown }) =>
-      rendered({
-        source: pattern.source,
-        'detail-type': pattern.detailType,
-        ...(pattern.detail ? { detail: pattern.detail } : {}),
-      });
-    expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual(patterns.map(toCfn));
-    for (const rule of rules) {
-      expect(rule.Properties.EventBusName).toBeUndefined();
-      expect(rule.Properties.Targets).toEqual([
-        {
-          Arn: HUB_BUS_ARN,
-          Id: 'Target0',
-          RoleArn: { 'Fn::GetAtt': [id(stack, stack.role), 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(stack, stack.deadLetterQueue), 'Arn'] } },
-        },
+  ] as const)(
+    'forwards %s, and its alarm’s state changes, to the hub bus, one hop, with a DLQ',
+    (_name, stack, patterns) => {
+      const template = Template.fromStack(stack);
+      const rules = Object.values(template.findResources('AWS::Events::Rule'));
+      const toCfn = (pattern: { source?: unknown; detailType?: unknown; detail?: unknown }) =>
+        rendered({
+          source: pattern.source,
+          'detail-type': pattern.detailType,
+          ...(pattern.detail ? { detail: pattern.detail } : {}),
+        });
+      expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual([
+        ...patterns.map(toCfn),
+        alarmPattern(stack),
       ]);
-    }
-    template.resourceCountIs('AWS::Events::Rule', patterns.length);
-    template.resourceCountIs('AWS::IAM::Role', 1);
-    template.resourceCountIs('AWS::IAM::Policy', 1);
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 1);
-    expect(Object.keys(template.toJSON().Resources)).toHaveLength(4 + patterns.length);
+      for (const rule of rules) {
+        expect(rule.Properties.EventBusName).toBeUndefined();
+        expect(rule.Properties.Targets).toEqual([
+          {
+            Arn: HUB_BUS_ARN,
+            Id: 'Target0',
+            RoleArn: { 'Fn::GetAtt': [id(stack, stack.role), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(stack, stack.deadLetterQueue), 'Arn'] } },
+          },
+        ]);
+      }
+      template.resourceCountIs('AWS::Events::Rule', patterns.length + 1);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.resourceCountIs('AWS::IAM::Policy', 1);
+      template.resourceCountIs('AWS::SQS::Queue', 1);
+      template.resourceCountIs('AWS::SQS::QueuePolicy', 1);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+      // The queue, its policy, the role, its policy, the alarm, and the rules.
+      expect(Object.keys(template.toJSON().Resources)).toHaveLength(5 + patterns.length + 1);
+      expect(stack.rules).toHaveLength(patterns.length + 1);
+    },
+  );
+
+  it.each([
+    [ecrOnly, 'ap-southeast-2'],
+    [globalOnly, 'us-east-1'],
+    [both, 'us-east-1'],
+  ] as const)('alarms on its DLQ depth, named for its Region, with no action there (%#)', (stack, region) => {
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    expect(Object.keys(alarms)).toEqual([id(stack, stack.deadLetterAlarm)]);
+    // No AlarmActions, OKActions nor InsufficientDataActions: an alarm can only notify a topic in its own Region;
+    // its state changes reach the hub through the rule instead.
+    expect(Object.values(alarms)[0]).toEqual({
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `EcrReplicationRoleReconciler-ForwarderDeadLetters-${region}`,
+        AlarmDescription: `Events in ${region} could not be forwarded to the ECR replication role reconciler hub`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [id(stack, stack.deadLetterQueue), 'QueueName'] } },
+        ],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    });
+    expect(FORWARDER_ALARM_PREFIX).toBe('EcrReplicationRoleReconciler-ForwarderDeadLetters');
   });
+
+  it.each([ecrOnly, globalOnly, both])(
+    'forwards every state change of its own alarm, and of no other (%#)',
+    (stack) => {
+      const ruleId = id(stack, stack.node.findChild('DeadLettersAlarmRule'));
+      const template = Template.fromStack(stack);
+      expect(template.toJSON().Resources[ruleId]).toEqual({
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: 'Forwards the state changes of the dead-letter alarm to the hub',
+          EventPattern: alarmPattern(stack),
+          State: 'ENABLED',
+          Targets: [
+            {
+              Arn: HUB_BUS_ARN,
+              Id: 'Target0',
+              RoleArn: { 'Fn::GetAtt': [id(stack, stack.role), 'Arn'] },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(stack, stack.deadLetterQueue), 'Arn'] } },
+            },
+          ],
+        },
+      });
+      const pattern = resolvedPattern(stack, ruleId);
+      const name = `${FORWARDER_ALARM_PREFIX}-${stack.region}`;
+      for (const value of ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const) {
+        expect(matchesEventPattern(pattern, alarmStateChange(name, stack.region, value))).toBe(true);
+      }
+      // Another alarm here; this alarm's name in another Region or account: other ARNs.
+      expect(matchesEventPattern(pattern, alarmStateChange('SomeoneElsesAlarm', stack.region, 'ALARM'))).toBe(
+        false,
+      );
+      expect(matchesEventPattern(pattern, alarmStateChange(name, 'eu-central-1', 'ALARM'))).toBe(false);
+      expect(
+        matchesEventPattern(pattern, alarmStateChange(name, stack.region, 'ALARM', '210987654321')),
+      ).toBe(false);
+      // The same ARN from another source is not an alarm state change.
+      expect(
+        matchesEventPattern(pattern, {
+          ...alarmStateChange(name, stack.region, 'ALARM'),
+          'detail-type': 'CloudWatch Alarm Configuration Change',
+        }),
+      ).toBe(false);
+    },
+  );
 
   it.each([ecrOnly, globalOnly, both])('lets its role put events on the hub bus only (%#)', (stack) => {
     const template = Template.fromStack(stack);

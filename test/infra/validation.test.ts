@@ -4,10 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_EVENT_CONCURRENCY,
   EcrReplicationRoleReconciler,
   type EcrReplicationRoleReconcilerProps,
 } from '../../infra/ecr-replication-role-reconciler.js';
-import { ACCOUNT, SKIP_BUNDLING } from './templates.js';
+import { ACCOUNT, SKIP_BUNDLING, type Statement } from './templates.js';
 
 function reconcilerIn(
   props: Partial<EcrReplicationRoleReconcilerProps>,
@@ -20,6 +21,25 @@ function reconcilerIn(
     ...props,
   });
   return { app, stack, reconciler };
+}
+
+/** The statements of every identity policy of a template, in order. */
+function identityStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+/** The `Properties` of the event function and of the recheck function. */
+function functionProperties(stack: Stack) {
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const find = (name: string) =>
+    Object.entries(functions).find(([logicalId]) => logicalId.includes(name))?.[1]?.Properties as Record<
+      string,
+      unknown
+    >;
+  expect(Object.keys(functions)).toHaveLength(2);
+  return { event: find('EventFunction'), recheck: find('RecheckFunction') };
 }
 
 describe('EcrReplicationRoleReconciler props', () => {
@@ -39,6 +59,24 @@ describe('EcrReplicationRoleReconciler props', () => {
       /slackWebhookSecretArn is not a Secrets Manager secret ARN/,
     ],
     [{ slackWebhookSecretArn: 'slack-webhook' }, /slackWebhookSecretArn is not a Secrets Manager secret ARN/],
+    [
+      { eventConcurrency: 0 },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 0\.$/,
+    ],
+    [
+      { eventConcurrency: 101 },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 101\.$/,
+    ],
+    [
+      { eventConcurrency: 2.5 },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 2\.5\.$/,
+    ],
+    [{ eventConcurrency: -5 }, /eventConcurrency must be a whole number from 1 to 100/],
+    [{ eventConcurrency: Number.NaN }, /eventConcurrency must be a whole number from 1 to 100/],
+    [
+      { eventConcurrency: 'none' },
+      /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not none/,
+    ],
   ] as const)('refuses %j at synth, saying why', (props, error) => {
     expect(() => reconcilerIn(props as Partial<EcrReplicationRoleReconcilerProps>)).toThrow(error);
     expect(() => reconcilerIn(props as Partial<EcrReplicationRoleReconcilerProps>)).toThrow(
@@ -72,6 +110,41 @@ describe('EcrReplicationRoleReconciler props', () => {
     }
   });
 
+  it('reserves 5 concurrent executions for the event function by default, none for the recheck function', () => {
+    expect(DEFAULT_EVENT_CONCURRENCY).toBe(5);
+    const { event, recheck } = functionProperties(reconcilerIn({}).stack);
+    expect(event.ReservedConcurrentExecutions).toBe(5);
+    expect(recheck).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  it.each([1, 20, 100])('reserves eventConcurrency %d for the event function only', (eventConcurrency) => {
+    const { event, recheck } = functionProperties(reconcilerIn({ eventConcurrency }).stack);
+    expect(event.ReservedConcurrentExecutions).toBe(eventConcurrency);
+    expect(recheck).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  it('reserves nothing with eventConcurrency "unreserved"', () => {
+    const { event, recheck } = functionProperties(reconcilerIn({ eventConcurrency: 'unreserved' }).stack);
+    expect(event).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(recheck).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  it('reads no secret and decrypts nothing without a Slack secret', () => {
+    const statements = identityStatements(Template.fromStack(reconcilerIn({}).stack));
+    const sids = statements.map((statement) => statement.Sid);
+    expect(sids).not.toContain('ReadSlackWebhook');
+    expect(sids).not.toContain('DecryptSlackWebhook');
+    expect(statements.filter((statement) => [statement.Action].flat().includes('kms:Decrypt'))).toEqual([
+      expect.objectContaining({ Sid: 'EncryptAlerts' }),
+      expect.objectContaining({ Sid: 'EncryptAlerts' }),
+    ]);
+    expect(
+      statements.filter((statement) =>
+        [statement.Action].flat().some((a) => a?.startsWith('secretsmanager:')),
+      ),
+    ).toEqual([]);
+  });
+
   it('takes any EventBridge schedule', () => {
     const { stack } = reconcilerIn({ schedule: events.Schedule.rate(Duration.minutes(15)) });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
@@ -95,7 +168,10 @@ describe('EcrReplicationRoleReconciler props', () => {
       onDefault.map((rule) => rule.Properties.EventPattern?.source ?? rule.Properties.ScheduleExpression),
     ).toEqual(['rate(1 hour)', ['aws.iam'], ['aws.account']]);
     const onBus = rules.filter((rule) => rule.Properties.EventBusName !== undefined);
-    expect(onBus.map((rule) => rule.Properties.EventPattern.source)).toEqual([['aws.ecr']]);
+    expect(onBus.map((rule) => rule.Properties.EventPattern.source)).toEqual([
+      ['aws.ecr'],
+      ['aws.cloudwatch'],
+    ]);
   });
 });
 
@@ -104,6 +180,35 @@ describe('EcrReplicationRoleReconciler with a partial secret ARN', () => {
   const { app, stack } = reconcilerIn({ slackWebhookSecretArn: partial });
   Aspects.of(app).add(new AwsSolutionsChecks());
   const template = Template.fromStack(stack);
+
+  it('decrypts the secret only through Secrets Manager in the secret’s Region, for that secret', () => {
+    const decrypt: Statement = {
+      Sid: 'DecryptSlackWebhook',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: {
+        // The secret's Region (eu-west-1), not the hub's (us-east-1).
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+        },
+        StringLike: { 'kms:EncryptionContext:SecretARN': `${partial}-??????` },
+      },
+    };
+    const statements = identityStatements(template);
+    expect(statements.filter((statement) => statement.Sid === 'DecryptSlackWebhook')).toEqual([
+      decrypt,
+      decrypt,
+    ]);
+    // Each function role has it, once.
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const sids = (policy.Properties.PolicyDocument.Statement as Statement[]).map(
+        (statement) => statement.Sid,
+      );
+      expect(sids.filter((sid) => sid === 'DecryptSlackWebhook')).toHaveLength(1);
+      expect(sids.filter((sid) => sid === 'ReadSlackWebhook')).toHaveLength(1);
+    }
+  });
 
   it('reads the secret by its partial ARN followed by the six characters Secrets Manager appends', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(

@@ -1,3 +1,4 @@
+import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk/client-account';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeRegistryCommand, ECRClient, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
 import {
@@ -30,6 +31,7 @@ const REGIONS: LocalAccountOptions['regions'] = [
   'eu-west-1',
   'ap-southeast-2',
   { name: 'af-south-1', optInStatus: 'not-opted-in' },
+  { name: 'me-central-1', optInStatus: 'opted-in' },
 ];
 const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' };
 const account = useLocalAccount({ regions: REGIONS });
@@ -41,6 +43,16 @@ const config = (region: string) => ({
   maxAttempts: 1,
 });
 const ecr = (region: string) => new ECRClient(config(region));
+const ec2 = () => new EC2Client(config('us-east-1'));
+const accountApi = () => new AccountClient(config('us-east-1'));
+const ec2OptIn = async () => {
+  const { Regions = [] } = await ec2().send(new DescribeRegionsCommand({ AllRegions: true }));
+  return Object.fromEntries(Regions.map((region) => [region.RegionName, region.OptInStatus]));
+};
+const accountOptIn = async () => {
+  const { Regions = [] } = await accountApi().send(new ListRegionsCommand({}));
+  return Object.fromEntries(Regions.map((region) => [region.RegionName, region.RegionOptStatus]));
+};
 const iam = () => new IAMClient(config('us-east-1'));
 const rules = (to: string) => [{ destinations: [{ region: to, registryId: account.accountId }] }];
 const errorOf = async (promise: Promise<unknown>) =>
@@ -181,19 +193,75 @@ describe('IAM', () => {
   });
 });
 
-describe('EC2 and STS', () => {
-  it('lists only the Regions enabled for the account', async () => {
+describe('EC2, the Account API and STS', () => {
+  it.each([
+    ['false', false],
+    ['absent', undefined],
+  ])('lists only the Regions enabled for the account when AllRegions is %s', async (_label, allRegions) => {
     // Act
-    const { Regions = [] } = await new EC2Client(config('us-east-1')).send(
-      new DescribeRegionsCommand({ AllRegions: false }),
+    const { Regions = [] } = await ec2().send(
+      new DescribeRegionsCommand(allRegions === undefined ? {} : { AllRegions: allRegions }),
     );
 
     // Assess
     expect(Regions.map((region) => region.RegionName).sort()).toEqual([
       'ap-southeast-2',
       'eu-west-1',
+      'me-central-1',
       'us-east-1',
     ]);
+  });
+
+  it('lists every Region with its OptInStatus when AllRegions is true', async () => {
+    // Act
+    const optIn = await ec2OptIn();
+
+    // Assess
+    expect(optIn).toEqual({
+      'us-east-1': 'opt-in-not-required',
+      'eu-west-1': 'opt-in-not-required',
+      'ap-southeast-2': 'opt-in-not-required',
+      'af-south-1': 'not-opted-in',
+      'me-central-1': 'opted-in',
+    });
+  });
+
+  it('answers Account ListRegions with each Region’s RegionOptStatus, sorted', async () => {
+    // Act
+    const { Regions, NextToken } = await accountApi().send(new ListRegionsCommand({ MaxResults: 50 }));
+
+    // Assess
+    expect(Regions).toEqual([
+      { RegionName: 'af-south-1', RegionOptStatus: 'DISABLED' },
+      { RegionName: 'ap-southeast-2', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+      { RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+      { RegionName: 'me-central-1', RegionOptStatus: 'ENABLED' },
+      { RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
+    ]);
+    expect(NextToken).toBeUndefined();
+  });
+
+  it('pages Account ListRegions by MaxResults and NextToken, and filters by RegionOptStatusContains', async () => {
+    // Act
+    const pages: string[][] = [];
+    for await (const page of paginateListRegions({ client: accountApi(), pageSize: 2 }, {})) {
+      pages.push((page.Regions ?? []).map((region) => region.RegionName ?? ''));
+    }
+    const enabled = await accountApi().send(
+      new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] }),
+    );
+    const tooMany = await errorOf(accountApi().send(new ListRegionsCommand({ MaxResults: 51 })));
+
+    // Assess
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(['af-south-1', 'ap-southeast-2', 'eu-west-1', 'me-central-1', 'us-east-1']);
+    expect(enabled.Regions?.map((region) => region.RegionName)).toEqual([
+      'ap-southeast-2',
+      'eu-west-1',
+      'me-central-1',
+      'us-east-1',
+    ]);
+    expect(tooMany).toMatchObject({ name: 'ValidationException' });
   });
 
   it('names the account', async () => {
@@ -232,6 +300,7 @@ describe('faults and latency', () => {
     ['throttle', 'ThrottlingException'],
     ['access-denied', 'AccessDeniedException'],
     ['server-error', 'ServerException'],
+    ['unrecognized-client', 'UnrecognizedClientException'],
     ['not-enabled', 'UnrecognizedClientException'],
   ] as const)('injects %s in one Region and operation only', async (fault, name) => {
     // Prepare
@@ -244,6 +313,65 @@ describe('faults and latency', () => {
     // Assess
     expect(faulty).toMatchObject({ name });
     expect(other.registryId).toBe(account.accountId);
+  });
+
+  it.each([
+    ['throttle', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'],
+    ['access-denied', 'UnauthorizedOperation', 'AccessDeniedException', 'AccessDenied'],
+    ['server-error', 'ServiceUnavailable', 'InternalServerException', 'ServiceUnavailable'],
+    ['unrecognized-client', 'AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId'],
+  ] as const)(
+    'answers %s on EC2, the Account API and IAM in each one’s own words',
+    async (fault, ec2Code, accountCode, iamCode) => {
+      // Prepare
+      for (const service of ['ec2', 'account', 'iam']) account.setFault({ service, fault });
+
+      // Act
+      const fromEc2 = await errorOf(ec2().send(new DescribeRegionsCommand({ AllRegions: true })));
+      const fromAccount = await errorOf(accountApi().send(new ListRegionsCommand({})));
+      const fromIam = await errorOf(iam().send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name })));
+
+      // Assess
+      expect(fromEc2).toMatchObject({ name: ec2Code });
+      expect(fromAccount).toMatchObject({ name: accountCode });
+      expect(fromIam).toMatchObject({ name: iamCode });
+    },
+  );
+
+  it('a bad token in an enabled Region: ECR refuses it, the Region lists still say it is enabled', async () => {
+    // Prepare
+    account.setFault({ service: 'ecr', region: 'eu-west-1', fault: 'unrecognized-client' });
+
+    // Act
+    const refused = await errorOf(ecr('eu-west-1').send(new DescribeRegistryCommand({})));
+
+    // Assess
+    expect(refused).toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect((await ec2OptIn())['eu-west-1']).toBe('opt-in-not-required');
+    expect((await accountOptIn())['eu-west-1']).toBe('ENABLED_BY_DEFAULT');
+  });
+
+  it('a Region made not enabled: ECR refuses it and the Region lists say so, until the fault is cleared', async () => {
+    // Prepare
+    account.setFault({ service: 'ecr', region: 'me-central-1', fault: 'not-enabled' });
+
+    // Act
+    const refused = await errorOf(ecr('me-central-1').send(new DescribeRegistryCommand({})));
+    const listed = await ec2().send(new DescribeRegionsCommand({}));
+    const [ec2Status, accountStatus] = [
+      (await ec2OptIn())['me-central-1'],
+      (await accountOptIn())['me-central-1'],
+    ];
+    account.clearFaults();
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'UnrecognizedClientException' });
+    expect(listed.Regions?.map((region) => region.RegionName)).not.toContain('me-central-1');
+    expect([ec2Status, accountStatus]).toEqual(['not-opted-in', 'DISABLED']);
+    expect((await accountOptIn())['me-central-1']).toBe('ENABLED');
   });
 
   it('leaves a call unanswered on a timeout fault, until the caller gives up', async () => {

@@ -160,14 +160,18 @@ describe('confirm before alarming (invariant 3)', () => {
 });
 
 describe('delivery', () => {
-  it('delivers to SNS when Slack fails, and says which channel failed', async () => {
+  it('delivers to SNS when Slack fails, fails the invocation saying which channel failed, and tells only Slack on the retry', async () => {
     account.role = role.absent();
     slack.failWith = new Error('Slack answered 500');
+    const event = scheduled();
 
-    const outcome = await reconcile(deps, scheduled());
+    const failure = await reconcile(deps, event).catch((error: unknown) => error);
+    slack.failWith = undefined;
+    tick();
+    await reconcile(deps, event);
 
-    expect(sentKinds(sns)).toEqual(['ROLE_MISSING opened']);
-    expect(outcome.notifications).toEqual([
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect((failure as DeliveryError).outcome.notifications).toEqual([
       {
         transition: 'opened',
         code: 'ROLE_MISSING',
@@ -175,6 +179,51 @@ describe('delivery', () => {
         failed: [{ channel: 'slack', error: 'Slack answered 500' }],
       },
     ]);
+    expect(sentKinds(sns)).toEqual(['ROLE_MISSING opened']);
+    expect(sentKinds(slack)).toEqual(['ROLE_MISSING opened']);
+  });
+
+  it.each([
+    ['slack fails first, then sns', ['slack', 'sns']],
+    ['sns fails first, then slack', ['sns', 'slack']],
+    ['both fail, then each recovers in turn', ['both', 'slack', 'sns']],
+  ])('tells each channel each change exactly once whatever the order of failures (%s)', async (_, order) => {
+    account.role = role.absent();
+    const failing = (which: string) => {
+      sns.failWith = which === 'sns' || which === 'both' ? new Error('SNS down') : undefined;
+      slack.failWith = which === 'slack' || which === 'both' ? new Error('Slack down') : undefined;
+    };
+    const run = async () => {
+      tick();
+      await reconcile(deps, scheduled()).catch(() => undefined);
+    };
+
+    for (const which of order) {
+      failing(which);
+      await run();
+    }
+    account.role = role.present();
+    for (const which of order) {
+      failing(which);
+      await run();
+    }
+    failing('none');
+    await run();
+    await run();
+
+    expect(sentKinds(sns)).toEqual(['ROLE_MISSING opened', 'ROLE_MISSING resolved']);
+    expect(sentKinds(slack)).toEqual(['ROLE_MISSING opened', 'ROLE_MISSING resolved']);
+  });
+
+  it('records nothing as announced when no channel is configured', async () => {
+    account.role = role.absent();
+    await reconcile({ ...deps, notifiers: [] }, scheduled());
+    tick();
+
+    await reconcile(deps, scheduled());
+
+    expect(sentKinds(sns)).toEqual(['ROLE_MISSING opened']);
+    expect(sentKinds(slack)).toEqual(['ROLE_MISSING opened']);
   });
 
   it('fails the invocation when every channel fails, and delivers on the retry', async () => {
@@ -196,6 +245,80 @@ describe('delivery', () => {
 
 describe('deletion tracking', () => {
   const taskId = 'task/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication/abc';
+
+  const DAY = 24 * 3600_000;
+  const failed = () => ({
+    taskId,
+    status: 'FAILED' as const,
+    reason: 'in use',
+    usage: [{ region: 'us-east-1', resources: [] }],
+  });
+
+  it('drops a task IAM does not know at once: nothing is announced and nothing is followed', async () => {
+    account.deletion = {
+      taskId,
+      status: 'UNKNOWN',
+      reason: undefined,
+      usage: [],
+      error: { code: 'NoSuchEntityException', message: 'Deletion task not found' },
+    };
+
+    const outcome = await reconcile(deps, { ...cloudTrail(), deletionTaskId: taskId });
+
+    expect(outcome.report?.findings).toEqual([]);
+    expect(sns.sent).toEqual([]);
+    expect(await deps.store.deletionTask(ACCOUNT)).toBeUndefined();
+  });
+
+  it('reports an unreadable task as incomplete, then gives it up after its lifetime and says the finding resolved', async () => {
+    account.deletion = {
+      taskId,
+      status: 'UNKNOWN',
+      reason: undefined,
+      usage: [],
+      error: { code: 'AccessDenied', message: 'not allowed' },
+    };
+    await reconcile(deps, { ...cloudTrail(), deletionTaskId: taskId });
+    tick(DAY - 1000);
+    await reconcile(deps, scheduled());
+    const stillFollowed = await deps.store.deletionTask(ACCOUNT);
+
+    tick(1000);
+    await reconcile(deps, scheduled());
+    tick();
+    await reconcile(deps, scheduled());
+
+    expect(stillFollowed?.taskId).toBe(taskId);
+    expect(sentKinds(sns)).toEqual(['OBSERVATION_INCOMPLETE opened', 'OBSERVATION_INCOMPLETE resolved']);
+    expect(await deps.store.deletionTask(ACCOUNT)).toBeUndefined();
+  });
+
+  it('keeps a FAILED deletion blocked by replication open for its lifetime, then closes it once', async () => {
+    account.deletion = failed();
+    await reconcile(deps, { ...cloudTrail(), deletionTaskId: taskId });
+    tick(DAY);
+
+    await reconcile(deps, scheduled());
+    tick();
+    await reconcile(deps, scheduled());
+
+    expect(sentKinds(sns)).toEqual(['ROLE_DELETION_BLOCKED opened', 'ROLE_DELETION_BLOCKED resolved']);
+    expect(await deps.store.deletionTask(ACCOUNT)).toBeUndefined();
+  });
+
+  it('never follows a task from an event of another account', async () => {
+    account.deletion = failed();
+
+    const outcome = await reconcile(deps, {
+      ...cloudTrail(),
+      account: '210987654321',
+      deletionTaskId: taskId,
+    });
+
+    expect(outcome.report?.findings.map((finding) => finding.code)).toEqual([]);
+    expect(await deps.store.deletionTask('210987654321')).toBeUndefined();
+    expect(await deps.store.deletionTask(ACCOUNT)).toBeUndefined();
+  });
 
   it('reports a blocked deletion naming the Regions, then stops following once it succeeded', async () => {
     account.deletion = { taskId, status: 'IN_PROGRESS', reason: undefined, usage: [] };

@@ -133,6 +133,42 @@ export function describeAlertStoreContract(
       expect(await store.load(ACCOUNT)).toEqual([contenders[results.indexOf(true)]]);
     });
 
+    it('lets exactly one of 20 concurrent updates through two stores on the same state win', async () => {
+      // Prepare
+      await store.compareAndSet(alertRecord(), 0);
+      const other = reopen();
+      const contenders = Array.from({ length: 20 }, (_, i) =>
+        alertRecord({ fingerprint: `two-stores-${i}`, version: 2 }),
+      );
+
+      // Act
+      const results = await Promise.all(
+        contenders.map((record, i) => (i % 2 === 0 ? store : other).compareAndSet(record, 1)),
+      );
+
+      // Assess
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await reopen().load(ACCOUNT)).toEqual([contenders[results.indexOf(true)]]);
+    });
+
+    it('keeps a record written before channels apart from the channel records of the same code', async () => {
+      // Prepare
+      const legacy = alertRecord();
+      const sns = alertRecord({ channel: 'sns', fingerprint: 'sns' });
+      await store.compareAndSet(legacy, 0);
+
+      // Act
+      const created = await store.compareAndSet(sns, 0);
+      const legacyNext = await reopen().compareAndSet({ ...legacy, claimedUntil: null, version: 2 }, 1);
+      const loaded = await reopen().load(ACCOUNT);
+
+      // Assess
+      expect([created, legacyNext]).toEqual([true, true]);
+      expect(loaded).toHaveLength(2);
+      expect(loaded).toEqual(expect.arrayContaining([sns, { ...legacy, claimedUntil: null, version: 2 }]));
+      expect(loaded.find((record) => record.channel === undefined)).not.toHaveProperty('channel');
+    });
+
     it('rejects a record whose version is not the expected version + 1', async () => {
       // Act
       const skipping = store.compareAndSet(alertRecord({ version: 3 }), 1);

@@ -18,6 +18,21 @@ export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
   return matchesObject(pattern, event);
 }
 
+/**
+ * Reads a whole pattern without an event, throwing {@link UnsupportedPatternError} on anything
+ * {@link matchesEventPattern} could not read: every field, every `$or` alternative and every matcher. Matching
+ * alone reads only what it needs (`every` and `some` stop early), so an unreadable matcher can hide behind a field
+ * that does not match; a CloudFormation intrinsic left in a pattern (`{"Fn::GetAtt": …}`) is such a matcher.
+ *
+ * @example
+ * assertReadableEventPattern({ resources: [{ 'Fn::GetAtt': ['Alarm', 'Arn'] }] }); // throws
+ */
+export function assertReadableEventPattern(pattern: unknown): void {
+  if (!isObject(pattern))
+    throw new UnsupportedPatternError(`a pattern is a JSON object, not ${json(pattern)}`);
+  readObject(pattern);
+}
+
 export class UnsupportedPatternError extends Error {
   override readonly name = 'UnsupportedPatternError';
 }
@@ -47,6 +62,37 @@ function matchesObject(pattern: JsonObject, value: unknown): boolean {
       `the value of "${key}" must be an array or an object, not ${json(expected)}`,
     );
   });
+}
+
+function readObject(pattern: JsonObject): void {
+  for (const [key, expected] of Object.entries(pattern)) {
+    if (key === '$or') {
+      // Checks the shape of `$or` exactly as matching does.
+      matchesObject({ $or: expected }, {});
+      for (const alternative of expected as JsonObject[]) readObject(alternative);
+    } else if (Array.isArray(expected)) {
+      for (const matcher of expected) readMatcher(matcher);
+    } else if (isObject(expected)) {
+      readObject(expected);
+    } else {
+      throw new UnsupportedPatternError(
+        `the value of "${key}" must be an array or an object, not ${json(expected)}`,
+      );
+    }
+  }
+}
+
+/** Reads one matcher by matching it against a string and a number: each operator checks its operand. */
+function readMatcher(matcher: unknown): void {
+  if (isObject(matcher) && 'exists' in matcher) {
+    matchesLeaf([matcher], undefined);
+    return;
+  }
+  if (isObject(matcher) && Array.isArray(matcher['anything-but'])) {
+    for (const excluded of matcher['anything-but']) readMatcher(excluded);
+    return;
+  }
+  for (const probe of ['', 0]) matchesValue(matcher, probe);
 }
 
 /** A leaf: the event's value (or each value of an array) against the pattern's matchers, ORed. */

@@ -1,5 +1,5 @@
 import type { Notification } from '../../functions/core/alert-types.js';
-import type { AccountReader, Notifier } from '../../functions/core/ports.js';
+import type { AccountReader, Notifier, RegionOptIn } from '../../functions/core/ports.js';
 import type { DeletionTask, RegistryRead, RoleRead } from '../../functions/core/types.js';
 import type { ReconcileLog } from '../../functions/reconcile/reconcile.js';
 import { ACCOUNT } from './reads.js';
@@ -10,6 +10,9 @@ export class FakeAccount implements AccountReader {
   role: RoleRead = { outcome: 'absent' };
   deletion: DeletionTask | undefined;
   reads = 0;
+  /** What `regionOptIn` answers: the account's Regions and their opt-in status, or the error it throws. */
+  optIn: ReadonlyMap<string, RegionOptIn> | Error = new Map();
+  optInReads = 0;
 
   set(...reads: RegistryRead[]): this {
     this.registries = new Map(reads.map((read) => [read.region, read]));
@@ -20,6 +23,11 @@ export class FakeAccount implements AccountReader {
   }
   async listRegions() {
     return [...this.registries.keys()];
+  }
+  async regionOptIn(): Promise<ReadonlyMap<string, RegionOptIn>> {
+    this.optInReads++;
+    if (this.optIn instanceof Error) throw this.optIn;
+    return this.optIn;
   }
   async readRegistry(region: string): Promise<RegistryRead> {
     this.reads++;
