@@ -181,8 +181,13 @@ export const EVENT_SAMPLES: readonly EventSample[] = [
   },
 ];
 
-/** This folder. */
-export const EVENTS_DIR: string = dirname(fileURLToPath(import.meta.url));
+/**
+ * The folder of the samples: this one in a checkout (`events/index.ts`); in the package, where this module is
+ * `dist/events/index.js`, the package's `events/` (the samples ship as they are, beside the README).
+ */
+export const EVENTS_DIR: string = import.meta.url.endsWith('.ts')
+  ? dirname(fileURLToPath(import.meta.url))
+  : fileURLToPath(new URL('../../events/', import.meta.url));
 
 const texts = new Map<string, string>();
 

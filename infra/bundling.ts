@@ -1,26 +1,37 @@
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+import {
+  LAMBDA_BUNDLE_FILE,
+  LAMBDA_BUNDLE_NAMES,
+  type LambdaBundleName,
+  lambdaBundleDir,
+} from './lambda-bundles.js';
 
-/** The Lambda entry points (TypeScript), each exporting `handler`. */
+// Build time only (`npm run build`, the tests, the benchmark): the package ships the bundles, never this module.
+
+/** The Lambda entry points (TypeScript), each exporting `handler`, by the name of the bundle built from it. */
 export const HANDLER_ENTRIES = {
   event: fileURLToPath(new URL('../functions/handlers/event.ts', import.meta.url)),
   recheck: fileURLToPath(new URL('../functions/handlers/recheck.ts', import.meta.url)),
-} as const;
+} as const satisfies Record<LambdaBundleName, string>;
 
 /** Lets an ESM bundle load the CommonJS dependencies esbuild inlines (they call `require`). */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** The Node.js line of the Lambda runtime (`nodejs22.x`). */
-export const NODE_TARGET = 'node22';
+/** The Node.js line of the Lambda runtime (`nodejs24.x`, set by `ReconcilerFunction`). */
+export const NODE_TARGET = 'node24';
 
 /** Prefer the ESM build of a dependency, else its CommonJS one. */
 export const MAIN_FIELDS = ['module', 'main'];
 
 /**
- * The esbuild options `ReconcilerFunction` bundles with, for anything that needs the same bundle outside CDK
- * (sizes, cold-load times): one minified ESM file with a source map and every dependency inside, the AWS SDK
- * included.
+ * The esbuild options `npm run build` bundles each handler with into `dist/lambda/<name>/index.mjs` (what
+ * `ReconcilerFunction` deploys), for anything that needs the same bundle (sizes, cold-load times): one minified ESM
+ * file with a source map and every dependency inside, the AWS SDK included (the runtime's own SDK is older and
+ * pinned: bundle the one the code was tested with).
  */
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -34,3 +45,31 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   sourcesContent: false,
   external: [],
 };
+
+/** One bundle written by {@link buildLambdaBundles}. */
+export interface BuiltBundle {
+  readonly name: LambdaBundleName;
+  /** The folder: `index.mjs` and `index.mjs.map`, nothing else. */
+  readonly dir: string;
+  /** The size of `index.mjs`. */
+  readonly bytes: number;
+}
+
+/**
+ * Bundles every handler with {@link BUNDLE_OPTIONS}, all at once, into `dist/lambda/<name>/` (emptied first: anything
+ * left there would be deployed with the function), what `ReconcilerFunction` deploys. Run by `npm run build`.
+ *
+ * @example
+ * await buildLambdaBundles(); // → [{ name: 'event', dir: '…/dist/lambda/event', bytes: 608277 }, …]
+ */
+export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
+  return Promise.all(
+    LAMBDA_BUNDLE_NAMES.map(async (name) => {
+      const dir = lambdaBundleDir(name);
+      await rm(dir, { recursive: true, force: true });
+      const outfile = join(dir, LAMBDA_BUNDLE_FILE);
+      await build({ ...BUNDLE_OPTIONS, entryPoints: [HANDLER_ENTRIES[name]], outfile, logLevel: 'warning' });
+      return { name, dir, bytes: (await stat(outfile)).size };
+    }),
+  );
+}

@@ -11,12 +11,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { SLACK_DEFAULTS } from '../functions/adapters/slack-notifier.js';
 import { DEFAULT_GRACE_SECONDS, ENV, parseRegions } from '../functions/config.js';
 import { FINDING_CODES, REPLICATION_ROLE } from '../functions/core/constants.js';
-import { HANDLER_ENTRIES } from './bundling.js';
+import { replicationRoleReadArns as rolePathArns } from '../functions/core/permissions.js';
 import {
   ECR_REPLICATION_CHANGE_PATTERN,
   globalEventsRegion,
@@ -24,6 +23,7 @@ import {
   REGION_OPT_IN_PATTERN,
 } from './event-patterns.js';
 import { FORWARDER_ALARM_PREFIX } from './forwarder-stack.js';
+import { addNagSuppressions } from './nag-suppressions.js';
 import { ReconcilerFunction } from './reconciler-function.js';
 
 /** The hub's event bus: the account's other Regions forward their events to it. */
@@ -71,6 +71,19 @@ export function hubEventBusArn(hubRegion: string, account: string = Aws.ACCOUNT_
   return `arn:${Aws.PARTITION}:events:${hubRegion}:${account}:event-bus/${HUB_EVENT_BUS_NAME}`;
 }
 
+/**
+ * How the reconciler is deployed: which Regions it watches (required), when it runs without an event, how it
+ * confirms and announces findings, and what it keeps when removed. Validated when the construct is created: a bad
+ * value fails the synth with a message naming the property.
+ *
+ * @example
+ * const props: EcrReplicationRoleReconcilerProps = {
+ *   regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+ *   alertEmail: 'platform@example.com',
+ *   slackWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-role-slack-AbCdEf',
+ *   graceSeconds: 300,
+ * };
+ */
 export interface EcrReplicationRoleReconcilerProps {
   /**
    * The Regions whose replication configuration is read and whose ECR events are watched (Region codes, e.g.
@@ -138,7 +151,10 @@ export interface ReconcilerAlarms {
  * An event function runs on a schedule, on ECR `PutReplicationConfiguration`, on IAM calls on the role and on
  * Region opt-in changes; a recheck function confirms event-raised high findings after a grace delay (an SQS delayed
  * message). Alerts go to an SNS topic (and Slack); alert state lives in DynamoDB. The hub's event bus receives what
- * the forwarder stacks in the other Regions (and, when the hub is not there, `us-east-1` for IAM) send.
+ * the forwarder stacks in the other Regions (and, when the hub is not there, `us-east-1` for IAM) send: one
+ * `ForwarderStack` per such Region (`addReconcilerStacks` adds the hub and every forwarder to an app).
+ *
+ * The functions' code ships prebuilt in the package (`dist/lambda/`): synthesizing bundles nothing.
  *
  * @example
  * new EcrReplicationRoleReconciler(this, 'Reconciler', {
@@ -219,7 +235,7 @@ export class EcrReplicationRoleReconciler extends Construct {
       retentionPeriod: Duration.days(14),
     });
     for (const queue of [ruleTargetDeadLetters, eventFunctionFailures]) {
-      NagSuppressions.addResourceSuppressions(queue, [
+      addNagSuppressions(queue, [
         {
           id: 'AwsSolutions-SQS3',
           reason:
@@ -257,7 +273,7 @@ export class EcrReplicationRoleReconciler extends Construct {
 
     this.eventFunction = new ReconcilerFunction(this, 'EventFunction', {
       ...functionDefaults,
-      entry: HANDLER_ENTRIES.event,
+      bundle: 'event',
       description: 'ECR replication role reconciler: schedule, CloudTrail and Region opt-in events',
       environment: {
         ...environment,
@@ -274,7 +290,7 @@ export class EcrReplicationRoleReconciler extends Construct {
     });
     this.recheckFunction = new ReconcilerFunction(this, 'RecheckFunction', {
       ...functionDefaults,
-      entry: HANDLER_ENTRIES.recheck,
+      bundle: 'recheck',
       description: 'ECR replication role reconciler: re-checks after the grace delay',
       environment,
     });
@@ -412,7 +428,7 @@ export class EcrReplicationRoleReconciler extends Construct {
         }),
       );
       // After the target's grant, so that it covers the role's policy.
-      NagSuppressions.addResourceSuppressions(
+      addNagSuppressions(
         alarmPublisher,
         [
           {
@@ -611,16 +627,8 @@ function allowCloudWatchAlarms(topic: sns.Topic, key: kms.Key): void {
 
 /** The IAM resources the reconciler reads: every path a role of that name could have. */
 export function replicationRoleReadArns(): string[] {
-  const role = (path: string) =>
-    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role${path}${REPLICATION_ROLE.name}`;
-  return [
-    // The genuine service-linked role.
-    role(REPLICATION_ROLE.path),
-    // A role of that name at the root path (a look-alike, or where IAM looks when the role is missing).
-    role('/'),
-    // A look-alike at any other path: ROLE_NOT_SERVICE_LINKED needs to read it rather than be denied.
-    role('/*/'),
-  ];
+  // The genuine role, the root path, any other path: one list, shared with `ecr-role-reconciler policy`.
+  return rolePathArns(Aws.PARTITION, Aws.ACCOUNT_ID);
 }
 
 interface ReconcileResources {
@@ -707,7 +715,7 @@ function grantReconcile(fn: ReconcilerFunction, resources: ReconcileResources): 
   for (const statement of statements) fn.addToRolePolicy(statement);
 
   const role = fn.role as iam.Role;
-  NagSuppressions.addResourceSuppressions(
+  addNagSuppressions(
     role,
     [
       {

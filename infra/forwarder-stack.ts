@@ -4,13 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   ECR_REPLICATION_CHANGE_PATTERN,
   IAM_REPLICATION_ROLE_CHANGE_PATTERN,
   REGION_OPT_IN_PATTERN,
 } from './event-patterns.js';
+import { addNagSuppressions } from './nag-suppressions.js';
 
 /**
  * The forwarders' dead-letter alarms are named `<prefix>-<region>`; the hub announces their state changes, which
@@ -56,7 +56,7 @@ export class ForwarderStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+    addNagSuppressions(this.deadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself the dead-letter queue of the forwarding rules.',

@@ -1,6 +1,5 @@
-import { type App, Aspects } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import { partitionOfRegion } from '../functions/adapters/partition.js';
 import { parseRegions } from '../functions/config.js';
@@ -89,8 +88,14 @@ export interface ReconcilerStacks {
 
 /**
  * Adds the hub stack and one forwarder stack per other Region that has events for it: every other watched Region,
- * plus the Region of the account's global-service events (IAM) when the hub is not there. Checks the whole app
- * with cdk-nag's AWS Solutions rules.
+ * plus the Region of the account's global-service events (IAM) when the hub is not there. (The repo's app,
+ * `infra/app.ts`, also checks the whole app with cdk-nag's AWS Solutions rules; every acknowledged finding is
+ * suppressed beside its resource, so an app that runs cdk-nag sees the same.)
+ *
+ * @example
+ * const app = new App();
+ * addReconcilerStacks(app, { hubRegion: 'us-east-1', regions: ['us-east-1', 'eu-west-1'], account: '111122223333' });
+ * app.synth();
  */
 export function addReconcilerStacks(
   app: App,
@@ -144,6 +149,5 @@ export function addReconcilerStacks(
     return forwarder;
   });
 
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { hub, forwarders };
 }

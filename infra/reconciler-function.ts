@@ -1,19 +1,18 @@
 import { CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, MAIN_FIELDS, NODE_TARGET } from './bundling.js';
+import { builtLambdaBundleDir, type LambdaBundleName } from './lambda-bundles.js';
+import { addNagSuppressions } from './nag-suppressions.js';
 
 export interface ReconcilerFunctionProps
   extends Omit<
-    NodejsFunctionProps,
-    'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'logRetention' | 'role'
+    lambda.FunctionProps,
+    'code' | 'handler' | 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role'
   > {
-  /** The handler module (TypeScript), exporting `handler`. */
-  readonly entry: string;
+  /** The prebuilt handler bundle to deploy (`dist/lambda/<bundle>/index.mjs`, exporting `handler`). */
+  readonly bundle: LambdaBundleName;
   /**
    * How long the function's logs are kept.
    * @default RetentionDays.THREE_MONTHS
@@ -27,17 +26,19 @@ export interface ReconcilerFunctionProps
 }
 
 /**
- * A reconciler Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle built by the local
- * esbuild (our own AWS SDK v3 inside, not the runtime's pinned one), minified with source maps, its own log group
- * with a retention, and a role that can do nothing but write to that log group until statements are added.
+ * A reconciler Lambda function with the house defaults: Node.js 24 on arm64, the handler's prebuilt ESM bundle
+ * (built by `npm run build` with `BUNDLE_OPTIONS`: our own AWS SDK v3 inside, not the runtime's pinned one,
+ * minified with a source map), its own log group with a retention, and a role that can do nothing but write to that
+ * log group until statements are added.
  *
  * @example
- * const fn = new ReconcilerFunction(this, 'Event', { entry: 'functions/handlers/event.ts', description: '…' });
+ * const fn = new ReconcilerFunction(this, 'Event', { bundle: 'event', description: '…' });
  * fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRegistry'], resources: ['*'] }));
  */
-export class ReconcilerFunction extends NodejsFunction {
+export class ReconcilerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
-    const { logRetention, logRemovalPolicy, environment, ...functionProps } = props;
+    const { bundle, logRetention, logRemovalPolicy, environment, ...functionProps } = props;
+    const code = lambda.Code.fromAsset(builtLambdaBundleDir(bundle));
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -49,35 +50,25 @@ export class ReconcilerFunction extends NodejsFunction {
       description: `Execution role of ${id}`,
     });
     super(scope, id, {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // Keep in step with NODE_TARGET (bundling.ts), the Node.js line the bundles are built for.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.minutes(2),
       memorySize: 512,
       ...functionProps,
+      code,
+      handler: 'index.handler',
       role,
       logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        // Keep in step with BUNDLE_OPTIONS (bundling.ts).
-        mainFields: MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
-        target: NODE_TARGET,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Runtimes ship an older, pinned SDK: bundle the one the code was tested with.
-        bundleAwsSDK: true,
-        externalModules: [],
-        forceDockerBundling: false,
-      },
     });
-    NagSuppressions.addResourceSuppressions(this, [
+    addNagSuppressions(this, [
       {
         id: 'AwsSolutions-L1',
         reason:
-          'nodejs22.x is the chosen runtime (supported by Lambda, and the Node.js line the code is tested ' +
-          'against); moving to a newer runtime is a deliberate upgrade, not a side effect of a CDK update.',
+          'nodejs24.x is the chosen runtime (the Node.js line the bundle is built for and the code is tested ' +
+          'against); a newer runtime known to a later aws-cdk-lib is a deliberate upgrade, not a side effect of a ' +
+          'CDK update.',
       },
     ]);
     role.addToPrincipalPolicy(

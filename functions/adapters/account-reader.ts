@@ -2,11 +2,11 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsCallError } from '../core/errors.js';
+import { iamRegionFor } from '../core/partition.js';
 import type { AccountReader, RegionOptIn } from '../core/ports.js';
 import { DEFAULT_REGION_TIMEOUT_MS, readRegistry } from './ecr-registry.js';
 import { readDeletionTask, readRole } from './iam-role.js';
 import { readIdentity } from './identity.js';
-import { iamRegionFor } from './partition.js';
 
 /** Builds the SDK clients; each is called once per Region it is needed in. Tests inject their own. */
 export interface AccountReaderClients {

@@ -1,9 +1,9 @@
-import { AccountClient, ListRegionsCommand, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import { AccountClient, ListRegionsCommand, type Region } from '@aws-sdk/client-account';
 import { AwsCallError } from '../core/errors.js';
+import { iamRegionFor } from '../core/partition.js';
 import type { RegionOptIn } from '../core/ports.js';
 import type { RegionOptInReader } from './account-reader.js';
-import { describeCallError } from './aws-error.js';
-import { iamRegionFor } from './partition.js';
+import { callWithin } from './aws-error.js';
 
 /** How long `ListRegions` may take, every page and the SDK's retries included, unless told otherwise. */
 export const DEFAULT_ACCOUNT_REGIONS_TIMEOUT_MS = 10_000;
@@ -40,36 +40,44 @@ export async function readAccountRegionOptIn(
   client: AccountClient,
   timeoutMs = DEFAULT_ACCOUNT_REGIONS_TIMEOUT_MS,
 ): Promise<Map<string, RegionOptIn>> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const listed = await callWithin('ListRegions', timeoutMs, (abortSignal) => listPages(client, abortSignal));
+  if (!listed.ok) throw new AwsCallError('ListRegions', listed.error, { cause: listed.cause });
+  if ('repeatedToken' in listed.output) {
+    throw new AwsCallError('ListRegions', {
+      code: 'InvalidResponse',
+      message: `ListRegions gave the NextToken ${listed.output.repeatedToken} twice`,
+    });
+  }
   const optIn = new Map<string, RegionOptIn>();
+  for (const { RegionName: name, RegionOptStatus: status } of listed.output.regions) {
+    const known = status === undefined ? undefined : OPT_IN_BY_ACCOUNT_STATUS[status];
+    if (name && known) optIn.set(name, known);
+  }
+  return optIn;
+}
+
+/**
+ * Every page of `ListRegions`, following `NextToken` until there is none; stops at a token given twice (a service
+ * that would loop forever) and says which.
+ */
+async function listPages(
+  client: AccountClient,
+  abortSignal: AbortSignal,
+): Promise<{ readonly regions: Region[] } | { readonly repeatedToken: string }> {
+  const regions: Region[] = [];
   const tokens = new Set<string>();
   let nextToken: string | undefined;
   do {
-    let page: ListRegionsCommandOutput;
-    try {
-      page = await client.send(
-        new ListRegionsCommand({ MaxResults: PAGE_SIZE, ...(nextToken ? { NextToken: nextToken } : {}) }),
-        { abortSignal: signal },
-      );
-    } catch (error) {
-      throw new AwsCallError('ListRegions', describeCallError(error, signal, 'ListRegions', timeoutMs), {
-        cause: error,
-      });
-    }
-    for (const { RegionName: name, RegionOptStatus: status } of page.Regions ?? []) {
-      const known = status === undefined ? undefined : OPT_IN_BY_ACCOUNT_STATUS[status];
-      if (name && known) optIn.set(name, known);
-    }
+    const page = await client.send(
+      new ListRegionsCommand({ MaxResults: PAGE_SIZE, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      { abortSignal },
+    );
+    regions.push(...(page.Regions ?? []));
     nextToken = page.NextToken || undefined;
-    if (nextToken !== undefined && tokens.has(nextToken)) {
-      throw new AwsCallError('ListRegions', {
-        code: 'InvalidResponse',
-        message: `ListRegions gave the NextToken ${nextToken} twice`,
-      });
-    }
+    if (nextToken !== undefined && tokens.has(nextToken)) return { repeatedToken: nextToken };
     if (nextToken !== undefined) tokens.add(nextToken);
   } while (nextToken !== undefined);
-  return optIn;
+  return { regions };
 }
 
 /**

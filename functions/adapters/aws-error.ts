@@ -58,7 +58,40 @@ export function describeCallError(
   return describeAwsError(err);
 }
 
-/** Is this IAM's "no such role" answer? That is data (the role is absent), not a failure. */
+/** What {@link callWithin} gives back: the call's output, or its error described, with the error itself. */
+export type CallOutcome<T> =
+  | { readonly ok: true; readonly output: T }
+  | { readonly ok: false; readonly error: AwsError; readonly cause: unknown };
+
+/**
+ * Makes an AWS call under one deadline and describes its failure. `call` is given an abort signal that fires after
+ * `timeoutMs`: pass it to every `send` (or paginator) it makes, so that the deadline covers the SDK's retries and
+ * every page. Never throws: a failure comes back as its AWS error (see {@link describeCallError}: `Timeout` when the
+ * deadline cut the call short), with what was thrown as `cause`.
+ *
+ * @example
+ * const read = await callWithin('DescribeRegistry', 10_000, (abortSignal) =>
+ *   ecr.send(new DescribeRegistryCommand({}), { abortSignal }),
+ * );
+ * if (!read.ok) throw new AwsCallError('DescribeRegistry', read.error, { cause: read.cause });
+ */
+export async function callWithin<T>(
+  operation: string,
+  timeoutMs: number,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<CallOutcome<T>> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return { ok: true, output: await call(signal) };
+  } catch (error) {
+    return { ok: false, error: describeCallError(error, signal, operation, timeoutMs), cause: error };
+  }
+}
+
+/**
+ * Is this IAM's "no such role" answer? That is data (the role is absent), not a failure. Takes what the SDK threw
+ * or the {@link AwsError} describing it (a call cut short by its deadline is `Timeout`, never absent).
+ */
 export function isAbsent(err: unknown): boolean {
   return describeAwsError(err).code === 'NoSuchEntityException';
 }

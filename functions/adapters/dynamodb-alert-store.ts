@@ -10,10 +10,11 @@ import {
   QueryCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { AlertRecordFieldsSchema, describeIssues } from '../core/alert-record-schema.js';
 import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
 import type { AlertStore, FollowedDeletion } from '../core/ports.js';
-import type { FindingCode } from '../core/types.js';
 
 /** The key of the alert table; the CDK stack declares the table with the same names. */
 export const ALERT_TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -171,59 +172,55 @@ export class DynamoDbAlertStore implements AlertStore {
     );
   }
 
+  /** The record an item holds, validated: an item that is not one is an error naming the table, the item and why. */
   private toRecord(item: Item): AlertRecord {
     const where = `${item[ALERT_TABLE_KEY.partitionKey]?.S}/${item[ALERT_TABLE_KEY.sortKey]?.S}`;
     const fail = (reason: string): never => {
       throw new Error(`alert table ${this.tableName}: item ${where} is not an alert record: ${reason}`);
     };
-    const text = (name: string): string => item[name]?.S ?? fail(`${name} is not a string`);
-    const nullable = (name: string): string | null => {
-      const value = item[name];
-      if (value?.NULL) return null;
-      return value?.S ?? fail(`${name} is neither a string nor null`);
-    };
-    const version = Number(item.version?.N ?? fail('version is not a number'));
-    if (!Number.isSafeInteger(version) || version < 1) fail(`version ${version} is not a positive integer`);
-    let finding: AlertRecord['finding'];
+    let fields: Record<string, unknown>;
     try {
-      finding = JSON.parse(text('finding'));
+      fields = unmarshall(item);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    if (typeof fields.finding !== 'string') return fail('finding is not a string');
+    let finding: unknown;
+    try {
+      finding = JSON.parse(fields.finding);
     } catch (error) {
       return fail(`finding is not JSON (${(error as Error).message})`);
     }
-    const channel = item.channel?.S;
-    return {
-      account: text('account'),
-      code: text('code') as FindingCode,
-      ...(channel === undefined ? {} : { channel }),
-      status: text('status') as AlertRecord['status'],
-      fingerprint: text('fingerprint'),
-      finding,
-      openedAt: text('openedAt'),
-      updatedAt: text('updatedAt'),
-      transition: text('transition') as AlertRecord['transition'],
-      notifiedAt: nullable('notifiedAt'),
-      claimedUntil: nullable('claimedUntil'),
-      version,
-    };
+    // The keys (`pk`, `sk`) and any attribute that is not a record field are dropped.
+    const result = AlertRecordFieldsSchema.safeParse({ ...fields, finding });
+    if (!result.success) return fail(describeIssues(result.error.issues, 'the item'));
+    // The schema checks what the type says, but for the finding code, left open on purpose (see the schema).
+    return result.data as AlertRecord;
   }
 }
 
+/**
+ * The item of a record: its key, its fields as DynamoDB types (`version` N, `null` as NULL, `channel` only when
+ * set), and the finding as one JSON string (S), read back whole whatever fields it has.
+ */
 function toItem(record: AlertRecord): Item {
-  const nullable = (value: string | null): AttributeValue => (value === null ? { NULL: true } : { S: value });
+  const stored = {
+    account: record.account,
+    code: record.code,
+    channel: record.channel,
+    status: record.status,
+    fingerprint: record.fingerprint,
+    finding: JSON.stringify(record.finding),
+    openedAt: record.openedAt,
+    updatedAt: record.updatedAt,
+    transition: record.transition,
+    notifiedAt: record.notifiedAt,
+    claimedUntil: record.claimedUntil,
+    version: record.version,
+  } satisfies Record<keyof AlertRecord, unknown>;
   return {
     ...alertKey(record.account, record.code, record.channel),
-    account: { S: record.account },
-    code: { S: record.code },
-    ...(record.channel === undefined ? {} : { channel: { S: record.channel } }),
-    status: { S: record.status },
-    fingerprint: { S: record.fingerprint },
-    finding: { S: JSON.stringify(record.finding) },
-    openedAt: { S: record.openedAt },
-    updatedAt: { S: record.updatedAt },
-    transition: { S: record.transition },
-    notifiedAt: nullable(record.notifiedAt),
-    claimedUntil: nullable(record.claimedUntil),
-    version: { N: String(record.version) },
+    ...marshall(stored, { removeUndefinedValues: true }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { DescribeRegistryCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryRead } from '../core/types.js';
-import { describeCallError } from './aws-error.js';
+import { callWithin } from './aws-error.js';
 
 /** How long one Region may take to answer `DescribeRegistry`, retries included, unless told otherwise. */
 export const DEFAULT_REGION_TIMEOUT_MS = 10_000;
@@ -27,20 +27,14 @@ export async function readRegistry(
   region: string,
   timeoutMs = DEFAULT_REGION_TIMEOUT_MS,
 ): Promise<RegistryRead> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const output = await client.send(new DescribeRegistryCommand({}), { abortSignal: signal });
-    return {
-      region,
-      outcome: 'read',
-      registryId: output.registryId,
-      replicationConfiguration: output.replicationConfiguration,
-    };
-  } catch (error) {
-    return {
-      region,
-      outcome: 'unreadable',
-      error: describeCallError(error, signal, 'DescribeRegistry', timeoutMs),
-    };
-  }
+  const read = await callWithin('DescribeRegistry', timeoutMs, (abortSignal) =>
+    client.send(new DescribeRegistryCommand({}), { abortSignal }),
+  );
+  if (!read.ok) return { region, outcome: 'unreadable', error: read.error };
+  return {
+    region,
+    outcome: 'read',
+    registryId: read.output.registryId,
+    replicationConfiguration: read.output.replicationConfiguration,
+  };
 }

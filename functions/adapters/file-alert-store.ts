@@ -4,14 +4,12 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { type Clock, systemClock } from '../clock.js';
+import { AlertRecordSchema, DateTime, describeIssues, Text } from '../core/alert-record-schema.js';
 import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
 import { UsageError } from '../core/errors.js';
 import type { AlertStore, FollowedDeletion } from '../core/ports.js';
-
-z.config(en());
 
 /** The layout of the state file. Lists rather than maps, so that no account or event id can clash with a key. */
 interface StateFile {
@@ -32,37 +30,6 @@ const emptyState = (): StateFile => ({ format: FORMAT, alerts: [], events: [], d
  * The state file, validated whole. Loose objects: a field this version does not know is kept as it is, never
  * dropped on the next write. Only what the reconciler relies on is checked, as precisely as it is relied on.
  */
-const Text = z.string().check(z.minLength(1));
-const DateTime = z
-  .string()
-  .check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 date-time'));
-
-const FindingSchema = z.looseObject({
-  code: Text,
-  severity: Text,
-  message: z.string(),
-  regions: z.array(z.string()),
-  evidence: z.record(z.string(), z.unknown()),
-  remediation: z.string(),
-});
-
-const AlertRecordSchema = z.looseObject({
-  account: Text,
-  // Any code, not only today's: a record of a code this version no longer raises is resolved, not refused.
-  code: Text,
-  // Absent on records written before delivery was kept per channel.
-  channel: z.optional(Text),
-  status: z.enum(['open', 'resolved']),
-  fingerprint: z.string(),
-  finding: FindingSchema,
-  openedAt: DateTime,
-  updatedAt: DateTime,
-  transition: z.enum(['opened', 'changed', 'reminder', 'resolved']),
-  notifiedAt: z.nullable(DateTime),
-  claimedUntil: z.nullable(DateTime),
-  version: z.int().check(z.gte(1)),
-});
-
 const StateFileSchema = z.looseObject({
   format: z.literal(FORMAT),
   alerts: z.array(AlertRecordSchema),
@@ -76,9 +43,6 @@ const StateFileSchema = z.looseObject({
     }),
   ),
 });
-
-/** At most this many problems are listed in the error. */
-const MAX_ISSUES = 3;
 
 /**
  * Who holds the lock file: written by its owner right after creating it. The token tells one acquisition from
@@ -361,7 +325,8 @@ export class FileAlertStore implements AlertStore {
       throw this.corrupt(`not JSON: ${(error as Error).message}`);
     }
     const result = StateFileSchema.safeParse(parsed);
-    if (!result.success) throw this.corrupt(describeIssues(result.error.issues));
+    if (!result.success)
+      throw this.corrupt(describeIssues(result.error.issues, 'the file') || 'not a state file');
     // The schema checks what the types say, but for finding codes, left open on purpose (see above).
     return result.data as unknown as StateFile;
   }
@@ -466,24 +431,4 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
-}
-
-/** `alerts[1].version: Invalid input: expected number, received undefined`, for the first few issues. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.slice(0, MAX_ISSUES).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-  if (issues.length > MAX_ISSUES) lines.push(`… and ${issues.length - MAX_ISSUES} more`);
-  return lines.join('; ') || 'not a state file';
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the file';
-  return path
-    .map((key, index) => {
-      if (typeof key === 'number') return `[${key}]`;
-      const name = String(key);
-      return /^[A-Za-z_$][\w$]*$/.test(name)
-        ? `${index === 0 ? '' : '.'}${name}`
-        : `[${JSON.stringify(name)}]`;
-    })
-    .join('');
 }

@@ -7,15 +7,13 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { REPLICATION_ROLE } from '../core/constants.js';
-import type { AwsError, DeletionTask, RawRole, RoleRead } from '../core/types.js';
-import { describeCallError, isAbsent } from './aws-error.js';
+import type { DeletionTask, RawRole, RoleRead } from '../core/types.js';
+import { type CallOutcome, callWithin, isAbsent } from './aws-error.js';
 
 /** How long each IAM read may take, the SDK's retries (and, for the policy lists, every page) included. */
 export const DEFAULT_IAM_TIMEOUT_MS = 10_000;
 
 const DELETION_STATUSES = ['SUCCEEDED', 'IN_PROGRESS', 'FAILED', 'NOT_STARTED'] as const;
-
-type Listed = { readonly names: string[] } | { readonly error: AwsError };
 
 /**
  * Reads the replication role by name: `GetRole` and its attached and inline policies, asked together. Never throws.
@@ -30,31 +28,28 @@ type Listed = { readonly names: string[] } | { readonly error: AwsError };
  * if (read.outcome === 'present') console.log(read.role.attachedPolicyArns);
  */
 export async function readRole(client: IAMClient, timeoutMs = DEFAULT_IAM_TIMEOUT_MS): Promise<RoleRead> {
-  const signal = AbortSignal.timeout(timeoutMs);
   // The three reads go out together: one round trip instead of two. When the role is absent the policy listings
   // fail too and are not looked at.
   const [got, attached, inline] = await Promise.all([
-    client.send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name }), { abortSignal: signal }).then(
-      ({ Role: role }) => ({ role }),
-      (error: unknown) => ({ error }),
+    callWithin('GetRole', timeoutMs, (abortSignal) =>
+      client.send(new GetRoleCommand({ RoleName: REPLICATION_ROLE.name }), { abortSignal }),
     ),
     listAttachedPolicyArns(client, timeoutMs),
     listInlinePolicyNames(client, timeoutMs),
   ]);
-  if ('error' in got) {
-    if (!signal.aborted && isAbsent(got.error)) return { outcome: 'absent' };
-    return { outcome: 'unreadable', error: describeCallError(got.error, signal, 'GetRole', timeoutMs) };
-  }
-  if (!got.role)
+  if (!got.ok)
+    return isAbsent(got.error) ? { outcome: 'absent' } : { outcome: 'unreadable', error: got.error };
+  const role = got.output.Role;
+  if (!role)
     return { outcome: 'unreadable', error: { code: 'InvalidResponse', message: 'GetRole returned no Role' } };
 
-  const policiesError = 'error' in attached ? attached.error : 'error' in inline ? inline.error : undefined;
+  const policiesError = !attached.ok ? attached.error : !inline.ok ? inline.error : undefined;
   return {
     outcome: 'present',
     role: {
-      ...roleFields(got.role),
-      attachedPolicyArns: 'names' in attached ? attached.names : undefined,
-      inlinePolicyNames: 'names' in inline ? inline.names : undefined,
+      ...roleFields(role),
+      attachedPolicyArns: attached.ok ? attached.output : undefined,
+      inlinePolicyNames: inline.ok ? inline.output : undefined,
       ...(policiesError ? { policiesError } : {}),
     },
   };
@@ -75,31 +70,21 @@ export async function readDeletionTask(
   taskId: string,
   timeoutMs = DEFAULT_IAM_TIMEOUT_MS,
 ): Promise<DeletionTask> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const output = await client.send(
-      new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId: taskId }),
-      { abortSignal: signal },
-    );
-    return {
-      taskId,
-      status: DELETION_STATUSES.find((status) => status === output.Status) ?? 'UNKNOWN',
-      reason: output.Reason?.Reason,
-      // The service may list all, some or none of the resources using the role in a Region.
-      usage: (output.Reason?.RoleUsageList ?? []).map((usage) => ({
-        region: usage.Region ?? 'unknown',
-        resources: usage.Resources ?? [],
-      })),
-    };
-  } catch (error) {
-    return {
-      taskId,
-      status: 'UNKNOWN',
-      reason: undefined,
-      usage: [],
-      error: describeCallError(error, signal, 'GetServiceLinkedRoleDeletionStatus', timeoutMs),
-    };
-  }
+  const read = await callWithin('GetServiceLinkedRoleDeletionStatus', timeoutMs, (abortSignal) =>
+    client.send(new GetServiceLinkedRoleDeletionStatusCommand({ DeletionTaskId: taskId }), { abortSignal }),
+  );
+  if (!read.ok) return { taskId, status: 'UNKNOWN', reason: undefined, usage: [], error: read.error };
+  const { Status: status, Reason: reason } = read.output;
+  return {
+    taskId,
+    status: DELETION_STATUSES.find((known) => known === status) ?? 'UNKNOWN',
+    reason: reason?.Reason,
+    // The service may list all, some or none of the resources using the role in a Region.
+    usage: (reason?.RoleUsageList ?? []).map((usage) => ({
+      region: usage.Region ?? 'unknown',
+      resources: usage.Resources ?? [],
+    })),
+  };
 }
 
 type RoleFields = Omit<RawRole, 'attachedPolicyArns' | 'inlinePolicyNames' | 'policiesError'>;
@@ -125,36 +110,26 @@ function roleFields(role: Role): RoleFields {
 // which it does exactly when `IsTruncated` is false.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html
 
-async function listAttachedPolicyArns(client: IAMClient, timeoutMs: number): Promise<Listed> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const names: string[] = [];
+function listAttachedPolicyArns(client: IAMClient, timeoutMs: number): Promise<CallOutcome<string[]>> {
+  return callWithin('ListAttachedRolePolicies', timeoutMs, async (abortSignal) => {
+    const arns: string[] = [];
     const pages = paginateListAttachedRolePolicies(
       { client },
       { RoleName: REPLICATION_ROLE.name },
-      { abortSignal: signal },
+      { abortSignal },
     );
     for await (const page of pages) {
-      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) names.push(policy.PolicyArn);
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
     }
-    return { names };
-  } catch (error) {
-    return { error: describeCallError(error, signal, 'ListAttachedRolePolicies', timeoutMs) };
-  }
+    return arns;
+  });
 }
 
-async function listInlinePolicyNames(client: IAMClient, timeoutMs: number): Promise<Listed> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
+function listInlinePolicyNames(client: IAMClient, timeoutMs: number): Promise<CallOutcome<string[]>> {
+  return callWithin('ListRolePolicies', timeoutMs, async (abortSignal) => {
     const names: string[] = [];
-    const pages = paginateListRolePolicies(
-      { client },
-      { RoleName: REPLICATION_ROLE.name },
-      { abortSignal: signal },
-    );
+    const pages = paginateListRolePolicies({ client }, { RoleName: REPLICATION_ROLE.name }, { abortSignal });
     for await (const page of pages) names.push(...(page.PolicyNames ?? []));
-    return { names };
-  } catch (error) {
-    return { error: describeCallError(error, signal, 'ListRolePolicies', timeoutMs) };
-  }
+    return names;
+  });
 }

@@ -1,8 +1,9 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { parseArn } from '../core/arn.js';
 import { AwsCallError } from '../core/errors.js';
+import { partitionOfRegion } from '../core/partition.js';
 import type { AwsError } from '../core/types.js';
-import { describeCallError } from './aws-error.js';
-import { partitionOfRegion } from './partition.js';
+import { callWithin } from './aws-error.js';
 
 /** How long `GetCallerIdentity` may take, the SDK's retries included, unless told otherwise. */
 export const DEFAULT_IDENTITY_TIMEOUT_MS = 10_000;
@@ -11,7 +12,8 @@ export const DEFAULT_IDENTITY_TIMEOUT_MS = 10_000;
 const CREDENTIALS_HELP: Readonly<Record<string, string>> = {
   CredentialsProviderError:
     'No AWS credentials were found. Set AWS_PROFILE (and run `aws sso login` for an SSO profile), or export ' +
-    'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To try it locally without AWS, run `npm start`.',
+    'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To try it without AWS, serve a local account with ' +
+    '`ecr-role-reconciler local-account` and point AWS_ENDPOINT_URL at it.',
   TokenProviderError:
     'The SSO session of this profile is missing or has expired. Run `aws sso login` (with --profile if needed).',
   ExpiredToken: 'The AWS credentials have expired. Refresh them (e.g. `aws sso login`) and try again.',
@@ -35,28 +37,20 @@ export async function readIdentity(
   client: STSClient,
   timeoutMs = DEFAULT_IDENTITY_TIMEOUT_MS,
 ): Promise<{ account: string; partition: string }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  let output: { Account?: string | undefined; Arn?: string | undefined };
-  try {
-    output = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-  } catch (error) {
-    const awsError = withHelp(describeCallError(error, signal, 'GetCallerIdentity', timeoutMs));
-    throw new AwsCallError('GetCallerIdentity', awsError, { cause: error });
-  }
-  if (!output.Account) {
+  const called = await callWithin('GetCallerIdentity', timeoutMs, (abortSignal) =>
+    client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+  );
+  if (!called.ok)
+    throw new AwsCallError('GetCallerIdentity', withHelp(called.error), { cause: called.cause });
+  const { Account: account, Arn: arn } = called.output;
+  if (!account) {
     throw new AwsCallError('GetCallerIdentity', {
       code: 'InvalidResponse',
       message: 'no Account in the answer',
     });
   }
-  const partition = partitionOfArn(output.Arn) ?? partitionOfRegion(await client.config.region());
-  return { account: output.Account, partition };
-}
-
-/** `arn:aws-us-gov:iam::123456789012:user/x` → `aws-us-gov`; `undefined` when it is not an ARN. */
-export function partitionOfArn(arn: string | undefined): string | undefined {
-  const [scheme, partition] = arn?.split(':') ?? [];
-  return scheme === 'arn' && partition ? partition : undefined;
+  const partition = parseArn(arn)?.partition ?? partitionOfRegion(await client.config.region());
+  return { account, partition };
 }
 
 function withHelp(error: AwsError): AwsError {

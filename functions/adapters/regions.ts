@@ -2,7 +2,7 @@ import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AwsCallError } from '../core/errors.js';
 import type { RegionOptIn } from '../core/ports.js';
 import type { RegionLister, RegionOptInReader } from './account-reader.js';
-import { describeCallError } from './aws-error.js';
+import { callWithin } from './aws-error.js';
 
 /** How long `DescribeRegions` may take, the SDK's retries included, unless told otherwise. */
 export const DEFAULT_REGIONS_TIMEOUT_MS = 10_000;
@@ -39,29 +39,19 @@ export async function readEc2Regions(
   client: EC2Client,
   timeoutMs = DEFAULT_REGIONS_TIMEOUT_MS,
 ): Promise<Ec2Regions> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const { Regions = [] } = await client.send(new DescribeRegionsCommand({ AllRegions: true }), {
-      abortSignal: signal,
-    });
-    const enabled = new Set<string>();
-    const optIn = new Map<string, RegionOptIn>();
-    for (const { RegionName: name, OptInStatus: status } of Regions) {
-      if (!name) continue;
-      const known = status === undefined ? undefined : OPT_IN_BY_EC2_STATUS[status];
-      if (known) optIn.set(name, known);
-      if (known !== 'not-enabled') enabled.add(name);
-    }
-    return { enabled: [...enabled].sort(), optIn };
-  } catch (error) {
-    throw new AwsCallError(
-      'DescribeRegions',
-      describeCallError(error, signal, 'DescribeRegions', timeoutMs),
-      {
-        cause: error,
-      },
-    );
+  const described = await callWithin('DescribeRegions', timeoutMs, (abortSignal) =>
+    client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal }),
+  );
+  if (!described.ok) throw new AwsCallError('DescribeRegions', described.error, { cause: described.cause });
+  const enabled = new Set<string>();
+  const optIn = new Map<string, RegionOptIn>();
+  for (const { RegionName: name, OptInStatus: status } of described.output.Regions ?? []) {
+    if (!name) continue;
+    const known = status === undefined ? undefined : OPT_IN_BY_EC2_STATUS[status];
+    if (known) optIn.set(name, known);
+    if (known !== 'not-enabled') enabled.add(name);
   }
+  return { enabled: [...enabled].sort(), optIn };
 }
 
 /**

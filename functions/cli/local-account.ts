@@ -1,43 +1,143 @@
 import { once } from 'node:events';
-import { parseRegions } from '../config.js';
-import { EXIT_CODES } from '../core/constants.js';
-import { startLocalAccount } from '../local-account/index.js';
-import { parseFlags, positiveNumber } from './args.js';
-import type { Output } from './output.js';
+import type { Clock } from '../clock.js';
+import { EXIT_CODES, REPLICATION_ROLE } from '../core/constants.js';
+import { UsageError } from '../core/errors.js';
+import { ANSI_STYLE, PLAIN_STYLE } from '../core/render-text.js';
+import { type LocalAccount, type ReceivedMessage, startLocalAccount } from '../local-account/index.js';
+import { knownRegions, oneOf, parseFlags, wholeNumber } from './args.js';
+import { colorWanted, type Output, widthOf } from './output.js';
+import { publishedAsText, slackAsText } from './terminal-messages.js';
 
-export const LOCAL_ACCOUNT_HELP = `Usage: ecr-role-reconciler local-account [--port N] [--regions a,b,c] [--latency-ms N]
+/** The topic the local account creates at start, for `ALERT_TOPIC_ARN`. */
+export const LOCAL_TOPIC_NAME = 'ecr-replication-role-alerts';
+
+/** The states the local account can start in. */
+export const SCENARIOS = ['empty', 'in-sync', 'role-missing', 'orphaned', 'look-alike'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+export const LOCAL_ACCOUNT_HELP = `Usage: ecr-role-reconciler local-account [--port N] [--scenario NAME] [--regions a,b,c] [--latency-ms N]
 
 Serves the embedded local account (ECR, IAM, EC2, STS, SNS wire protocols and a Slack webhook sink) on
-127.0.0.1 until interrupted, so that any AWS SDK or CLI can be pointed at it:
+127.0.0.1 until interrupted (Ctrl-C), so that any AWS SDK or CLI can be pointed at it. At start it
+creates the SNS topic ${LOCAL_TOPIC_NAME} and prints what to export; then it prints every Slack
+and SNS message it receives, as a reader sees it. In another terminal:
 
   export AWS_ENDPOINT_URL=<printed url> AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   npx ecr-role-reconciler scan
+  export ALERT_TOPIC_ARN=<printed topic ARN> SLACK_WEBHOOK_URL=<printed Slack URL>
+  npx ecr-role-reconciler handle events/iam-delete-role.json
 
 Options:
-  --port N          Port to listen on (default: any free port)
-  --regions a,b,c   The account's enabled Regions (default: the 17 enabled by default)
-  --latency-ms N    Delay every answer by N ms
+  --port N          Port to listen on, 1 to 65535 (default: any free port)
+  --scenario NAME   The state it starts in (default: empty):
+                      empty         no replication, no role
+                      in-sync       us-east-1 replicates to eu-west-1; the role exists
+                      role-missing  ap-southeast-2 replicates to ap-northeast-1; the role is gone
+                      orphaned      the role exists; no Region replicates
+                      look-alike    us-east-1 replicates; a role of that name squats it at /
+  --regions a,b,c   The account's enabled Regions (default: the 17 enabled by default, plus 4
+                    opt-in Regions not enabled)
+  --latency-ms N    Delay every answer by N ms (a whole number, at most 60000)
+  --no-color        No colour, also on a terminal (so does NO_COLOR)
   -h, --help        Show this help`;
 
-export async function localAccountCommand(args: readonly string[], output: Output): Promise<number> {
+export async function localAccountCommand(
+  args: readonly string[],
+  output: Output,
+  env: Readonly<Record<string, string | undefined>>,
+  _clock: Clock,
+): Promise<number> {
   const { values } = parseFlags('local-account', args, {
     port: { type: 'string' },
     regions: { type: 'string' },
+    scenario: { type: 'string' },
     'latency-ms': { type: 'string' },
+    'no-color': { type: 'boolean' },
   });
   if (values.help) {
     output.out(LOCAL_ACCOUNT_HELP);
     return EXIT_CODES.inSync;
   }
-  const account = await startLocalAccount({
-    port: positiveNumber('port', values.port, 0, 65535),
-    regions: parseRegions(values.regions, '--regions'),
-    latencyMs: positiveNumber('latency-ms', values['latency-ms'], 0, 60_000),
-  });
-  output.out(`Local account ${account.accountId} listening on ${account.url}`);
-  output.out(`Slack webhook sink: ${account.slackWebhookUrl}`);
-  output.out('Press Ctrl-C to stop.');
+  const port =
+    values.port === undefined ? undefined : wholeNumber('port', values.port, 0, { min: 1, max: 65535 });
+  const regions = knownRegions(values.regions, '--regions');
+  const scenario = oneOf('scenario', values.scenario, SCENARIOS, 'empty');
+  const latencyMs = wholeNumber('latency-ms', values['latency-ms'], 0, { min: 0, max: 60_000 });
+  const style = colorWanted(output, env, values['no-color']) ? ANSI_STYLE : PLAIN_STYLE;
+  const width = widthOf(output);
+
+  const show = (message: ReceivedMessage) => {
+    if (message.channel === 'slack') {
+      output.out(`\n${style.bold('Slack message received')}\n${slackAsText(message.body, { width, style })}`);
+    } else {
+      const topic = message.topicArn.split(':').pop();
+      const title = `SNS message received on ${topic} (${Object.entries(message.attributes)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')})`;
+      output.out(`\n${style.bold(title)}\n${publishedAsText(message, { width, style })}`);
+    }
+  };
+  let account: LocalAccount;
+  try {
+    account = await startLocalAccount({ port, regions, latencyMs, onMessage: show });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new UsageError(
+        `port ${port} on 127.0.0.1 is ${code === 'EADDRINUSE' ? 'already in use (another local-account, or another server)' : 'not open to this user'}. ` +
+          'Pick another with --port N, or omit --port to take any free port.',
+      );
+    }
+    throw error;
+  }
+  const topicArn = account.createTopic(LOCAL_TOPIC_NAME);
+  const story = setUp(account, scenario);
+
+  output.out(
+    [
+      `Local account ${account.accountId} listening on ${account.url} (${account.state.regions.size} Regions; ${story})`,
+      'Point the AWS SDK, the AWS CLI or this CLI at it, with its alert topic and Slack sink:',
+      '',
+      `  export AWS_ENDPOINT_URL=${account.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1`,
+      `  export ALERT_TOPIC_ARN=${topicArn}`,
+      `  export SLACK_WEBHOOK_URL=${account.slackWebhookUrl}`,
+      '',
+      'Every Slack and SNS message it receives is printed here. Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   await account.close();
   return EXIT_CODES.inSync;
+}
+
+/** Puts the account in the scenario's state; says what that is. */
+function setUp(account: LocalAccount, scenario: Scenario): string {
+  const enabled = [...account.state.regions.entries()]
+    .filter(([, status]) => status !== 'not-opted-in')
+    .map(([name]) => name)
+    .sort();
+  const pick = (wanted: string, fallback: string | undefined) =>
+    enabled.includes(wanted) ? wanted : (fallback ?? wanted);
+  const near = pick('us-east-1', enabled[0]);
+  const far = pick('ap-southeast-2', enabled.at(-1));
+  const to = (region: string) => [{ destinations: [{ region, registryId: account.accountId }] }];
+  switch (scenario) {
+    case 'empty':
+      return 'scenario empty: no replication, no role';
+    case 'in-sync':
+      account.putReplication(near, to(near === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'));
+      account.createServiceLinkedRole();
+      return `scenario in-sync: ${near} replicates, the role exists`;
+    case 'role-missing':
+      account.putReplication(far, to(far === 'ap-northeast-1' ? 'ap-southeast-2' : 'ap-northeast-1'));
+      account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+      return `scenario role-missing: ${far} replicates, the role is missing`;
+    case 'orphaned':
+      account.createServiceLinkedRole();
+      return 'scenario orphaned: the role exists, no Region replicates';
+    case 'look-alike':
+      account.createRole({ name: REPLICATION_ROLE.name, path: '/', trustedService: 'ec2.amazonaws.com' });
+      account.putReplication(near, to(near === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'));
+      return `scenario look-alike: ${near} replicates, a look-alike role squats the name`;
+  }
 }

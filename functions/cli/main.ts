@@ -2,8 +2,9 @@ import { pathToFileURL } from 'node:url';
 import { type Clock, systemClock } from '../clock.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { AwsCallError, UsageError } from '../core/errors.js';
+import { closestMatch } from '../core/suggest.js';
 import { type Output, processOutput } from './output.js';
-import { scanCommand } from './scan.js';
+import { packageVersion } from './version.js';
 
 type Command = (
   args: readonly string[],
@@ -12,19 +13,28 @@ type Command = (
   clock: Clock,
 ) => Promise<number>;
 
+// Each command's module is imported only when that command runs: `--help` and `--version` load no command and no
+// AWS SDK client, and `scan` does not load what `handle`, `demo` or `local-account` need.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  scan: { summary: 'read the account and report the role against the rule', load: async () => scanCommand },
+  scan: {
+    summary: 'read the account and report the role against the rule',
+    load: async () => (await import('./scan.js')).scanCommand,
+  },
   handle: {
     summary: 'run the Lambda handler path on EventBridge event files',
     load: async () => (await import('./handle.js')).handleCommand,
   },
   demo: {
-    summary: 'play the story against the embedded local account (npm start)',
+    summary: 'play the story on a simulated account: nothing touches AWS (npm start)',
     load: async () => (await import('./demo.js')).demoCommand,
   },
   'local-account': {
-    summary: 'serve the embedded local account until stopped',
+    summary: 'serve the embedded local account until stopped; print the messages it receives',
     load: async () => (await import('./local-account.js')).localAccountCommand,
+  },
+  policy: {
+    summary: 'print the least-privilege IAM policy for scan, an organization, or deploy',
+    load: async () => (await import('./policy.js')).policyCommand,
   },
 };
 
@@ -38,7 +48,9 @@ ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(14)} ${summary}`)
   .join('\n')}
 
-Run \`ecr-role-reconciler <command> --help\` for a command's options.
+Run \`ecr-role-reconciler <command> --help\` for a command's options,
+\`ecr-role-reconciler --version\` for the version. Flags come after the command
+(\`ecr-role-reconciler scan --no-color\`).
 Exit codes: 0 in sync, 2 findings reported, 1 could not run.`;
 
 /** Runs one command line; returns the exit code. Never throws. Time enters here: `clock` is the run's only clock. */
@@ -53,9 +65,13 @@ export async function main(
     output.out(HELP);
     return name === undefined ? EXIT_CODES.couldNotRun : EXIT_CODES.inSync;
   }
+  if (name === '--version') {
+    output.out(`ecr-role-reconciler ${packageVersion()}`);
+    return EXIT_CODES.inSync;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    output.err(`Unknown command "${name}".\n\n${HELP}`);
+    output.err(unknownCommand(name, args));
     return EXIT_CODES.couldNotRun;
   }
   try {
@@ -66,12 +82,33 @@ export async function main(
   }
 }
 
+/** What was meant: a command a typo away, or flags given before the command (they come after it). */
+function unknownCommand(name: string, args: readonly string[]): string {
+  const names = Object.keys(COMMANDS);
+  const later = args.find((arg) => names.includes(arg));
+  if (name.startsWith('-') && later) {
+    const flags = [name, ...args.filter((arg) => arg !== later)].join(' ');
+    return `Flags come after the command: ecr-role-reconciler ${later} ${flags}\n(run \`ecr-role-reconciler ${later} --help\` for its flags).`;
+  }
+  const near = closestMatch(name, names);
+  return `Unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''}\n\n${HELP}`;
+}
+
 function describeFailure(error: unknown): string {
   if (error instanceof UsageError || error instanceof AwsCallError) return `error: ${error.message}`;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `error: could not run: ${message}`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/**
+ * Runs this process's command line (the `bin`, or `node main.js`). On Node 20 the AWS SDK prints a
+ * `NodeVersionSupportWarning` block (its releases after the first week of January 2027 need Node 22) on stderr before
+ * any output: that speaks to whoever picks the SDK release, which for this CLI is the package, not its user, and the
+ * CLI runs on Node 20 as it is. So the CLI turns it off, unless the user set the variable (to `false` to see it).
+ */
+export async function runAsProcess(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.exitCode = await main(process.argv.slice(2));
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAsProcess();

@@ -1,30 +1,45 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
-import { parseRegions } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
-import { renderReportText } from '../core/render-text.js';
+import { UsageError } from '../core/errors.js';
+import { renderReportCsv } from '../core/render-csv.js';
+import { ANSI_STYLE, PLAIN_STYLE, renderFindingsText, renderReportText } from '../core/render-text.js';
 import type { Report } from '../core/types.js';
 import { DEFAULT_CONCURRENCY } from '../reconcile/observe.js';
 import { scanAccount } from '../reconcile/scan.js';
-import { oneOf, parseFlags, positiveNumber } from './args.js';
-import { type Output, progress } from './output.js';
+import { AWS_FLAGS, AWS_FLAGS_HELP, knownRegions, oneOf, parseFlags, seconds, wholeNumber } from './args.js';
+import { assertProfileExists, homeRegion, type SdkSetup, sdkSetup } from './aws.js';
+import { exitCodeFor, FAIL_ON_HELP, failOnFlag } from './exit-code.js';
+import { colorWanted, type Output, progress, widthOf } from './output.js';
 import { cliAccountReader } from './reader.js';
 
-export const SCAN_HELP = `Usage: ecr-role-reconciler scan [--regions a,b,c] [--format table|json]
+export const SCAN_HELP = `Usage: ecr-role-reconciler scan [--regions a,b,c] [--format table|json|csv] [options]
 
 Reads the account in every Region and reports whether the ECR replication service-linked role
 (AWSServiceRoleForECRReplication) is as it should be. Read-only.
 
 Options:
-  --regions a,b,c      Regions to read (default: every Region enabled for the account)
-  --format table|json  Output format (default: table); json is the documented report
-  --concurrency N      Regions read at once (default: ${DEFAULT_CONCURRENCY})
-  --timeout SECONDS    Per-Region read timeout (default: 10)
+  --regions a,b,c      Regions to read (default: every Region enabled for the account); a name no
+                       AWS partition has is refused, with the closest known Region
+  --format table|json|csv
+                       Output format (default: table); json is the documented report; csv is a
+                       header row, then one row per account and finding
+                       (account,code,severity,regions,message,remediation)
+  --output FILE        Also write the JSON report to FILE (the terminal still shows --format)
+${FAIL_ON_HELP}
+  --quiet              The findings only, nothing when in sync (table format)
+  --concurrency N      Regions read at once, a whole number from 1 to 100 (default: ${DEFAULT_CONCURRENCY})
+  --timeout SECONDS    Per-Region read timeout, retries included: more than 0, at most 300 (default: 10)
+${AWS_FLAGS_HELP}
   -h, --help           Show this help
 
-Credentials and Region come from the standard AWS chain (AWS_PROFILE, AWS_REGION, SSO, env...).
-AWS_ENDPOINT_URL points the SDK at another endpoint (e.g. the local account of \`npm start\`).
+Credentials and Region come from the standard AWS chain (--profile, AWS_PROFILE, AWS_REGION, SSO,
+environment keys...). AWS_ENDPOINT_URL points the SDK at another endpoint, such as the local
+account that \`ecr-role-reconciler local-account\` serves.
 
-Exit codes: 0 in sync, 2 findings reported, 1 could not run.`;
+The table wraps to the terminal's width (100 columns when stdout is not a terminal).
+Exit codes: 0 in sync, 2 findings reported (see --fail-on), 1 could not run.`;
 
 /** `scan`: one read-only reconcile, printed. Returns the exit code. */
 export async function scanCommand(
@@ -36,23 +51,37 @@ export async function scanCommand(
   const { values } = parseFlags('scan', args, {
     regions: { type: 'string' },
     format: { type: 'string' },
+    output: { type: 'string' },
+    'fail-on': { type: 'string' },
+    quiet: { type: 'boolean' },
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
+    ...AWS_FLAGS,
   });
   if (values.help) {
     output.out(SCAN_HELP);
     return EXIT_CODES.inSync;
   }
-  const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
-  const regions = parseRegions(values.regions, '--regions');
-  const concurrency = Math.max(
-    1,
-    positiveNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, 100),
-  );
-  const timeoutSeconds = positiveNumber('timeout', values.timeout, 10, 300);
+  const format = oneOf('format', values.format, ['table', 'json', 'csv'] as const, 'table');
+  const failOn = failOnFlag(values['fail-on']);
+  const regions = knownRegions(values.regions, '--regions');
+  const concurrency = wholeNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, {
+    min: 1,
+    max: 100,
+  });
+  const timeoutSeconds = seconds('timeout', values.timeout, 10, 300);
+  if (values.output !== undefined) await assertWritable(values.output);
+  await assertProfileExists(env, values.profile);
+  const sdk: SdkSetup | undefined =
+    values.profile !== undefined || values.debug ? sdkSetup(values, output, clock) : undefined;
 
-  const reader = cliAccountReader({ homeRegion: homeRegion(env), regionTimeoutMs: timeoutSeconds * 1000 });
-  const bar = progress(output, 'Reading Regions');
+  const reader = cliAccountReader(
+    { homeRegion: sdk ? await homeRegion(env, sdk) : envRegion(env), regionTimeoutMs: timeoutSeconds * 1000 },
+    sdk,
+  );
+  const bar = values.quiet
+    ? progress({ ...output, interactive: false }, '')
+    : progress(output, 'Reading Regions');
   const report = await scanAccount(reader, {
     regions,
     concurrency,
@@ -60,15 +89,48 @@ export async function scanCommand(
     onRegionRead: (_read, done, total) => bar.update(done, total),
   }).finally(() => bar.end());
 
-  output.out(format === 'json' ? JSON.stringify(report, null, 2) : renderReportText(report));
-  return exitCodeFor(report);
+  if (values.output !== undefined) await writeReport(values.output, report);
+  const style = colorWanted(output, env, values['no-color']) ? ANSI_STYLE : PLAIN_STYLE;
+  if (format === 'json') output.out(JSON.stringify(report, null, 2));
+  // Each row ends in CRLF (RFC 4180); `out` adds the last LF.
+  else if (format === 'csv') output.out(renderReportCsv(report).slice(0, -1));
+  else if (values.quiet) {
+    const findings = renderFindingsText(report, { width: widthOf(output), style });
+    if (findings) output.out(findings);
+  } else output.out(renderReportText(report, { width: widthOf(output), style }));
+  return exitCodeFor(
+    report.findings.map((finding) => finding.severity),
+    failOn,
+  );
 }
 
-export function exitCodeFor(report: Report): number {
-  return report.findings.length > 0 ? EXIT_CODES.findings : EXIT_CODES.inSync;
-}
-
-/** The Region for EC2 DescribeRegions: the configured one, else us-east-1 (any enabled Region would do). */
-export function homeRegion(env: Readonly<Record<string, string | undefined>>): string | undefined {
+/** The Region for EC2 DescribeRegions and STS when named in the environment; else the SDK's chain decides. */
+function envRegion(env: Readonly<Record<string, string | undefined>>): string | undefined {
   return env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+}
+
+/** `--output FILE` must be a file in a folder that exists: checked before anything is read. */
+async function assertWritable(file: string): Promise<void> {
+  const folder = dirname(resolve(file));
+  const isFolder = (path: string) =>
+    stat(path).then(
+      (stats) => stats.isDirectory(),
+      () => undefined,
+    );
+  if ((await isFolder(folder)) !== true) {
+    throw new UsageError(
+      `--output ${file}: the folder ${folder} does not exist. Create it, or write elsewhere.`,
+    );
+  }
+  if ((await isFolder(file)) === true) {
+    throw new UsageError(`--output ${file} is a folder: give a file path, e.g. ${file}/report.json.`);
+  }
+}
+
+async function writeReport(file: string, report: Report): Promise<void> {
+  try {
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--output ${file}: could not write the report: ${(error as Error).message}`);
+  }
 }

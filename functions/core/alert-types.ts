@@ -1,4 +1,4 @@
-import type { Finding, FindingCode } from './types.js';
+import type { AnnouncedFinding, FindingCode } from './types.js';
 
 /** What an alert announces. */
 export type TransitionKind = 'opened' | 'changed' | 'reminder' | 'resolved';
@@ -20,7 +20,7 @@ export interface AlertRecord {
   /** The finding's substance (code, Regions, the facts that matter): a change of it is a `changed` alert. */
   readonly fingerprint: string;
   /** The finding as last announced (kept after it resolves, for the resolution message). */
-  readonly finding: Finding;
+  readonly finding: AnnouncedFinding;
   readonly openedAt: string;
   readonly updatedAt: string;
   /** The last transition, announced or (while `notifiedAt` is null) still to announce. */
@@ -50,7 +50,7 @@ export interface Notification {
   readonly transition: TransitionKind;
   readonly account: string;
   /** The current finding, or for `resolved` the finding as last announced. */
-  readonly finding: Finding;
+  readonly finding: AnnouncedFinding;
   readonly observedAt: string;
   /** Set when an event (not the schedule) led to this reconcile. */
   readonly trigger?: TriggerContext | undefined;

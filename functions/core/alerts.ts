@@ -1,13 +1,14 @@
 import type { AlertRecord, TransitionKind } from './alert-types.js';
+import { substanceOf } from './findings/index.js';
 import type { AlertStore } from './ports.js';
-import type { Finding, FindingCode } from './types.js';
+import type { AnnouncedFinding, Finding, FindingCode } from './types.js';
 
 /** One alert to announce: the record to claim (compare-and-set on `expectedVersion`) and what to say. */
 export interface AlertPlan {
   readonly kind: TransitionKind;
   readonly code: FindingCode;
   /** The finding to announce (for `resolved`, as last announced). */
-  readonly finding: Finding;
+  readonly finding: AnnouncedFinding;
   readonly expectedVersion: number;
   /** The record claimed for delivery: `notifiedAt` null, `claimedUntil` set. */
   readonly claim: AlertRecord;
@@ -29,30 +30,15 @@ export interface TransitionOptions {
 /**
  * The substance of a finding: what makes it a different alert. Not the message wording or the time, so that a
  * re-read of the same state never looks like a change (normalize before comparing, or drift is reported forever).
+ * Its code, its Regions, and the facts its rule names (`substance` in `findings/`). Stored in users' alert
+ * tables: the same finding must give the same string, byte for byte, from one version to the next.
  */
 export function fingerprint(finding: Finding): string {
-  const evidence = finding.evidence;
-  const substance = {
+  return JSON.stringify({
     code: finding.code,
     regions: [...finding.regions].sort(),
-    ...(finding.code === 'ROLE_POLICY_DRIFT' && {
-      unexpected: evidence.unexpected,
-      missing: evidence.missing,
-    }),
-    ...(finding.code === 'ROLE_NOT_SERVICE_LINKED' && {
-      arn: evidence.arn,
-      trusted: evidence.trustedPrincipals,
-    }),
-    ...(finding.code === 'ROLE_DELETION_BLOCKED' && {
-      task: evidence.deletionTaskId,
-      status: evidence.status,
-    }),
-    ...(finding.code === 'OBSERVATION_INCOMPLETE' && {
-      role: evidence.roleError !== undefined,
-      regionList: evidence.regionListError !== undefined,
-    }),
-  };
-  return JSON.stringify(substance);
+    ...substanceOf(finding),
+  });
 }
 
 /**
@@ -90,7 +76,7 @@ function planFor(
 ): AlertPlan | undefined {
   const stamp = new Date(now).toISOString();
   const claim = (kind: TransitionKind, base: Partial<AlertRecord>, notify = true): AlertPlan => {
-    const shown = (finding ?? record?.finding) as Finding;
+    const shown = (finding ?? record?.finding) as AnnouncedFinding;
     return {
       kind,
       code: shown.code,

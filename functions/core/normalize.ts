@@ -1,4 +1,4 @@
-import { MANAGED_POLICY_ARN_PATTERN, REPLICATION_ROLE } from './constants.js';
+import { MANAGED_POLICY_ARN_PATTERN, REPLICATION_ROLE } from './replication-role.js';
 import type { Destination, RawRole, RegionReport, RegistryRead, RoleRead, RoleReport } from './types.js';
 
 /**

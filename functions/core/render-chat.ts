@@ -1,7 +1,7 @@
 import type { Notification, TransitionKind, TriggerContext } from './alert-types.js';
 import { replicationRoleArn } from './constants.js';
 import { cut } from './text.js';
-import type { Finding, Severity } from './types.js';
+import type { AnnouncedFinding, Severity } from './types.js';
 
 /**
  * A custom notification for AWS Chatbot ("Amazon Q Developer in chat applications"). Chatbot delivers only messages
@@ -108,7 +108,7 @@ export function renderChatMessage(notification: Notification): ChatMessage {
   const minimal = compactValue(
     { ...notification.finding, evidence: { keys: Object.keys(evidence) } },
     { maxString: 2000, maxItems: 20, maxDepth: 3 },
-  ) as unknown as Finding;
+  ) as unknown as AnnouncedFinding;
   return chatMessage({ ...notification, finding: minimal }, minimal.evidence, true);
 }
 

@@ -1,6 +1,12 @@
-import type { FINDING_CODES } from './constants.js';
+import type { FindingRule } from './findings/finding-rule.js';
+import type { FINDING_RULES } from './findings/index.js';
 
-export type FindingCode = (typeof FINDING_CODES)[number];
+type AnyFindingRule = (typeof FINDING_RULES)[number];
+/** The finding codes (a public contract: README "What it reports"), one per module in `findings/`. */
+export type FindingCode = AnyFindingRule['code'];
+/** The evidence of a finding of code `C`, as its module types it. */
+export type EvidenceOf<C extends FindingCode> =
+  Extract<AnyFindingRule, { readonly code: C }> extends FindingRule<C, infer E> ? E : never;
 export type Severity = 'high' | 'medium' | 'low' | 'warning';
 
 /** An AWS error as read off the wire: its code (the exception name) and message. */
@@ -101,7 +107,37 @@ export interface RoleReport {
 
 export type DesiredRole = 'present' | 'absent' | 'unknown';
 
-export interface Finding {
+/** What every finding rule looks at: the account read and what the rule made of it, computed once per reconcile. */
+export interface AccountView {
+  readonly read: AccountRead;
+  /** Sorted by Region. */
+  readonly regions: readonly RegionReport[];
+  readonly role: RoleReport;
+  readonly desiredRole: DesiredRole;
+}
+
+interface FindingOfCode<C extends FindingCode> {
+  readonly code: C;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Sorted. */
+  readonly regions: readonly string[];
+  /** Its keys, in their order, are part of the JSON report. */
+  readonly evidence: EvidenceOf<C>;
+  readonly remediation: string;
+}
+
+/**
+ * A finding as the rule decides it, its evidence typed by its code: `finding.code === 'ROLE_POLICY_DRIFT'` narrows
+ * `finding.evidence` to that finding's evidence. `Finding<'ROLE_MISSING'>` is one code's.
+ */
+export type Finding<C extends FindingCode = FindingCode> = { readonly [K in C]: FindingOfCode<K> }[C];
+
+/**
+ * A finding as announced and remembered (alert records, notifications): written by this version or an earlier one
+ * and read back from a store, so its evidence is only known to be a JSON object. Every {@link Finding} is one.
+ */
+export interface AnnouncedFinding {
   readonly code: FindingCode;
   readonly severity: Severity;
   readonly message: string;

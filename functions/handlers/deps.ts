@@ -5,22 +5,34 @@ import { SlackNotifier } from '../adapters/slack-notifier.js';
 import { SnsNotifier } from '../adapters/sns-notifier.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { parseArn } from '../core/arn.js';
 import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
 import type { ReconcileDeps, ReconcileLog } from '../reconcile/reconcile.js';
 
+/** Builds the channels' SDK clients, for a Region (`undefined`: the SDK's chain). The CLI gives its own. */
+export interface NotifierClients {
+  readonly sns?: ((region: string | undefined) => SNSClient) | undefined;
+  readonly secretsManager?: ((region: string | undefined) => SecretsManagerClient) | undefined;
+}
+
 /** The channels the configuration names: SNS when a topic is set, Slack when a webhook (or its secret) is. */
-export function createNotifiers(config: Config, log: ReconcileLog, clock: Clock): Notifier[] {
+export function createNotifiers(
+  config: Config,
+  log: ReconcileLog,
+  clock: Clock,
+  clients: NotifierClients = {},
+): Notifier[] {
   const notifiers: Notifier[] = [];
+  const sns = clients.sns ?? ((region) => new SNSClient({ region }));
+  const secretsManager = clients.secretsManager ?? ((region) => new SecretsManagerClient({ region }));
   if (config.alertTopicArn) {
-    notifiers.push(
-      new SnsNotifier(new SNSClient({ region: regionOfArn(config.alertTopicArn) }), config.alertTopicArn),
-    );
+    notifiers.push(new SnsNotifier(sns(regionOfArn(config.alertTopicArn)), config.alertTopicArn));
   }
   if (config.slackWebhookUrl) {
     notifiers.push(new SlackNotifier(config.slackWebhookUrl, { logger: log, clock }));
   } else if (config.slackWebhookSecretArn) {
     const secretArn = config.slackWebhookSecretArn;
-    const secrets = new SecretsManagerClient({ region: regionOfArn(secretArn) });
+    const secrets = secretsManager(regionOfArn(secretArn));
     notifiers.push(new SlackNotifier(() => readWebhookUrl(secrets, secretArn), { logger: log, clock }));
   }
   return notifiers;
@@ -38,12 +50,13 @@ export function createReconcileDeps(
     recheck?: RecheckScheduler | undefined;
     log: ReconcileLog;
     clock: Clock;
+    clients?: NotifierClients | undefined;
   },
 ): ReconcileDeps {
   return {
     reader: parts.reader,
     store: parts.store,
-    notifiers: createNotifiers(config, parts.log, parts.clock),
+    notifiers: createNotifiers(config, parts.log, parts.clock, parts.clients),
     recheck: parts.recheck,
     clock: parts.clock,
     log: parts.log,
@@ -55,5 +68,5 @@ export function createReconcileDeps(
 
 /** `arn:aws:sns:eu-west-1:…` → `eu-west-1`; `undefined` lets the SDK's Region chain decide. */
 function regionOfArn(arn: string): string | undefined {
-  return arn.split(':')[3] || undefined;
+  return parseArn(arn)?.region || undefined;
 }

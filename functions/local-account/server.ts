@@ -61,7 +61,14 @@ export interface Call {
   readonly operation: string;
   readonly region: string;
   readonly at: number;
+  /** The access key id the request was signed with (from its SigV4 `Credential`): which credentials were used. */
+  readonly accessKeyId: string;
 }
+
+/** A message the local account received, as a reader would get it: a Slack webhook post or an SNS publish. */
+export type ReceivedMessage =
+  | { readonly channel: 'slack'; readonly path: string; readonly body: unknown }
+  | ({ readonly channel: 'sns' } & Published);
 
 export interface SlackResponse {
   readonly status: number;
@@ -80,6 +87,8 @@ export interface LocalAccountOptions {
   readonly port?: number | undefined;
   /** Stamps roles and calls. Default: the system clock. */
   readonly clock?: Clock | undefined;
+  /** Told of each Slack message and SNS publish received, as it is received (e.g. to print it). */
+  readonly onMessage?: ((message: ReceivedMessage) => void) | undefined;
 }
 
 /** The local account: a running endpoint and the handles to shape its state for a scenario. */
@@ -163,6 +172,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
       operation: request.operation,
       region: request.region,
       at: clock.now().getTime(),
+      accessKeyId: request.accessKeyId,
     });
 
     const delay = latencies.filter((latency) => matches(latency, request)).reduce((sum, l) => sum + l.ms, 0);
@@ -173,7 +183,10 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
     if (fault?.fault === 'timeout') return; // never answered: the caller's timeout ends it, or close() does
     try {
       if (fault) throw faultError(fault.fault, request.service);
+      const publishedBefore = published.length;
       send(res, dispatch(request));
+      for (const message of published.slice(publishedBefore))
+        options.onMessage?.({ channel: 'sns', ...message });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       send(res, errorResponse(request.service, error));
@@ -214,12 +227,22 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
   async function answerSlack(path: string, body: string, res: ServerResponse): Promise<void> {
     const next = slackQueue.shift() ?? { status: 200, body: 'ok' };
     if (next.hang) return;
-    if (next.status >= 200 && next.status < 300) slackMessages.push({ path, body: safeJson(body) });
+    if (next.status >= 200 && next.status < 300) {
+      slackMessages.push({ path, body: safeJson(body) });
+      options.onMessage?.({ channel: 'slack', path, body: safeJson(body) });
+    }
     res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers });
     res.end(next.body ?? '');
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  // A port in use (EADDRINUSE) rejects here, for the caller to explain, instead of crashing the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -268,12 +291,15 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
   };
 }
 
-function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefined {
-  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+function parseRequest(
+  req: IncomingMessage,
+  body: string,
+): (ApiRequest & { readonly accessKeyId: string }) | undefined {
+  const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     req.headers.authorization ?? '',
   );
   if (!scope) return undefined;
-  const [, region = '', service = ''] = scope;
+  const [, accessKeyId = '', region = '', service = ''] = scope;
   const target = String(req.headers['x-amz-target'] ?? '');
   if (REST_JSON_SERVICES.has(service)) {
     // REST-JSON: `POST /listRegions` → `ListRegions`.
@@ -281,6 +307,7 @@ function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefine
     return {
       service,
       region,
+      accessKeyId,
       operation: path.charAt(0).toUpperCase() + path.slice(1),
       params: new URLSearchParams(),
       json: asObject(safeJson(body)),
@@ -290,13 +317,14 @@ function parseRequest(req: IncomingMessage, body: string): ApiRequest | undefine
     return {
       service,
       region,
+      accessKeyId,
       operation: target.replace(ECR_TARGET_PREFIX, '').replace(/^.*\./, ''),
       params: new URLSearchParams(),
       json: asObject(safeJson(body)),
     };
   }
   const params = new URLSearchParams(body);
-  return { service, region, operation: params.get('Action') ?? '', params, json: {} };
+  return { service, region, accessKeyId, operation: params.get('Action') ?? '', params, json: {} };
 }
 
 function faultError(fault: Exclude<Fault, 'timeout'>, service: string): ApiError {

@@ -2,26 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
 import { managedPolicyArn, REPLICATION_ROLE } from '../core/constants.js';
 
-/** The 17 Regions enabled by default in a commercial account. */
-export const DEFAULT_ENABLED_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-north-1',
-  'sa-east-1',
-] as const;
+/** The 17 Regions enabled by default in a commercial account (the one list: `functions/core/regions.ts`). */
+export { DEFAULT_ENABLED_REGIONS } from '../core/regions.js';
 
 /** Opt-in Regions this account has not enabled: ECR answers there as AWS does for a disabled Region. */
 export const DEFAULT_NOT_OPTED_IN = ['af-south-1', 'ap-east-1', 'me-south-1', 'eu-south-1'] as const;

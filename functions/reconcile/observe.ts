@@ -1,4 +1,6 @@
+import { parseArn } from '../core/arn.js';
 import { mapBounded } from '../core/bounded.js';
+import { partitionOfRegion } from '../core/partition.js';
 import type { AccountReader, RegionOptIn } from '../core/ports.js';
 import type { AccountRead, AwsError, RegistryRead, RoleRead } from '../core/types.js';
 
@@ -77,10 +79,12 @@ export async function observeAccount(reader: AccountReader, options: ObserveOpti
   const [role, deletion] = await Promise.all([rolePending, deletionPending]);
 
   const known = accountFromReads(registries, role);
-  const { account, partition } = known ?? (await reader.identity());
+  const { account, partition } = known
+    ? { account: known, partition: partitionOf(role, registries) }
+    : await reader.identity();
   return {
     account,
-    partition: known ? partitionOf(role, registries) : partition,
+    partition,
     observedAt,
     registries,
     role,
@@ -128,27 +132,19 @@ function judgeUnrecognized(read: RegistryRead, optIn: OptInAnswer | undefined): 
   };
 }
 
-function accountFromReads(
-  registries: readonly RegistryRead[],
-  role: RoleRead,
-): { account: string; partition: string } | undefined {
+/** The account from the role ARN, else from a Region's registry id; `undefined` when no read says it. */
+function accountFromReads(registries: readonly RegistryRead[], role: RoleRead): string | undefined {
+  const arn = role.outcome === 'present' ? parseArn(role.role.arn) : undefined;
   const fromRole =
-    role.outcome === 'present' ? /^arn:[^:]+:iam::(\d{12}):/.exec(role.role.arn)?.[1] : undefined;
+    arn?.service === 'iam' && arn.region === '' && /^\d{12}$/.test(arn.accountId) ? arn.accountId : undefined;
   const fromRegistry = registries.find((read) => read.outcome === 'read' && read.registryId);
-  const account = fromRole ?? (fromRegistry?.outcome === 'read' ? fromRegistry.registryId : undefined);
-  return account ? { account, partition: partitionOf(role, registries) } : undefined;
+  return fromRole ?? (fromRegistry?.outcome === 'read' ? fromRegistry.registryId : undefined);
 }
 
-/** The partition from the role ARN, else from the Region names (cn-*, us-gov-*, else aws). */
+/** The partition from the role ARN, else from the first Region's name. */
 function partitionOf(role: RoleRead, registries: readonly RegistryRead[]): string {
-  if (role.outcome === 'present') {
-    const partition = role.role.arn.split(':')[1];
-    if (partition) return partition;
-  }
-  const region = registries[0]?.region ?? '';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  const fromRole = role.outcome === 'present' ? parseArn(role.role.arn)?.partition : undefined;
+  return fromRole ?? partitionOfRegion(registries[0]?.region ?? '');
 }
 
 function awsErrorOf(error: unknown): AwsError {

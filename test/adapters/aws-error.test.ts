@@ -16,7 +16,12 @@ import { GetRoleCommand, IAMClient, IAMServiceException, NoSuchEntityException }
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeAwsError, describeCallError, isAbsent } from '../../functions/adapters/aws-error.js';
+import {
+  callWithin,
+  describeAwsError,
+  describeCallError,
+  isAbsent,
+} from '../../functions/adapters/aws-error.js';
 import { type Answer, type LocalEndpoint, startLocalEndpoint, TEST_CREDENTIALS } from './local-endpoint.js';
 
 type ServiceExceptionClass =
@@ -171,6 +176,83 @@ describe('describeCallError', () => {
   });
 });
 
+describe('callWithin', () => {
+  /** A call that answers only when its signal fires: what the SDK does with a request that never gets an answer. */
+  const untilAborted = (abortSignal: AbortSignal) =>
+    new Promise<never>((_resolve, reject) => {
+      abortSignal.addEventListener('abort', () => reject(abortError()), { once: true });
+    });
+
+  it('gives the output of a call that answers in time', async () => {
+    // Act
+    const outcome = await callWithin('DescribeRegistry', 1_000, async () => ({ registryId: '123456789012' }));
+
+    // Assess
+    expect(outcome).toEqual({ ok: true, output: { registryId: '123456789012' } });
+  });
+
+  it('describes a failed call, keeping what was thrown as its cause', async () => {
+    // Prepare
+    const denied = unmodeled(ECRServiceException, 'AccessDeniedException', 'not authorized');
+
+    // Act
+    const outcome = await callWithin('DescribeRegistry', 1_000, async () => {
+      throw denied;
+    });
+
+    // Assess
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'AccessDeniedException', message: 'not authorized' },
+      cause: denied,
+    });
+  });
+
+  it('reports a call still running at its deadline as Timeout, naming the operation and the limit', async () => {
+    // Act
+    const outcome = await callWithin('ListRegions', 20, untilAborted);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'Timeout', message: 'ListRegions did not answer within 20 ms' },
+      cause: { name: 'AbortError' },
+    });
+  });
+
+  it('gives every request of the call the same signal: one deadline covers all the pages', async () => {
+    // Prepare
+    const signals: AbortSignal[] = [];
+
+    // Act
+    const outcome = await callWithin('ListRolePolicies', 30, async (abortSignal) => {
+      signals.push(abortSignal);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      signals.push(abortSignal);
+      return untilAborted(abortSignal);
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'Timeout' } });
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toBe(signals[1]);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it('gives each call its own deadline', async () => {
+    // Prepare
+    const signals: AbortSignal[] = [];
+    const call = async (abortSignal: AbortSignal) => void signals.push(abortSignal);
+
+    // Act
+    await callWithin('GetRole', 1_000, call);
+    await callWithin('GetRole', 1_000, call);
+
+    // Assess
+    expect(signals[0]).not.toBe(signals[1]);
+  });
+});
+
 // There is deliberately no "is this Region not enabled?" classifier: ECR's UnrecognizedClientException is also
 // its answer to a bad or expired token, so only the account's opt-in status can say (see observeAccount).
 describe('classifiers', () => {
@@ -184,6 +266,16 @@ describe('classifiers', () => {
     ['IAM’s Throttling', unmodeled(IAMServiceException, 'Throttling', 'Rate exceeded', 400), false],
     ['a network error', connectionRefused(), false],
     ['nothing', undefined, false],
+    [
+      'the AwsError describing a NoSuchEntityException',
+      describeAwsError(new NoSuchEntityException({ message: 'gone', $metadata: {} })),
+      true,
+    ],
+    [
+      'the AwsError of a call cut short by its deadline',
+      { code: 'Timeout', message: 'GetRole did not answer within 10 ms' },
+      false,
+    ],
   ])('isAbsent: %s → %s', (_label, err, expected) => {
     // Act
     const absent = isAbsent(err);

@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -118,6 +119,113 @@ describe('DynamoDbAlertStore alert records', () => {
     expect(await paged.load(OTHER_ACCOUNT)).toEqual([
       alertRecord({ account: OTHER_ACCOUNT, code: 'OBSERVATION_INCOMPLETE' }),
     ]);
+  });
+});
+
+describe('DynamoDbAlertStore item layout', () => {
+  it('stores every field with its DynamoDB type: the finding as one JSON string, nulls as NULL, version as N', async () => {
+    // Prepare
+    const record = alertRecord({
+      channel: 'slack',
+      notifiedAt: '2026-11-24T10:00:05.000Z',
+      claimedUntil: null,
+    });
+
+    // Act
+    await store.compareAndSet(record, 0);
+
+    // Assess
+    expect(await rawItem(`ACCOUNT#${ACCOUNT}`, 'ALERT#ROLE_MISSING#slack')).toEqual({
+      pk: { S: `ACCOUNT#${ACCOUNT}` },
+      sk: { S: 'ALERT#ROLE_MISSING#slack' },
+      account: { S: ACCOUNT },
+      code: { S: 'ROLE_MISSING' },
+      channel: { S: 'slack' },
+      status: { S: 'open' },
+      fingerprint: { S: record.fingerprint },
+      finding: { S: JSON.stringify(record.finding) },
+      openedAt: { S: record.openedAt },
+      updatedAt: { S: record.updatedAt },
+      transition: { S: 'opened' },
+      notifiedAt: { S: '2026-11-24T10:00:05.000Z' },
+      claimedUntil: { NULL: true },
+      version: { N: '1' },
+    });
+  });
+
+  it('writes no channel attribute for a record without a channel', async () => {
+    // Act
+    await store.compareAndSet(alertRecord(), 0);
+
+    // Assess
+    const item = await rawItem(`ACCOUNT#${ACCOUNT}`, 'ALERT#ROLE_MISSING');
+    expect(item).toBeDefined();
+    expect(Object.keys(item ?? {}).sort()).toEqual(
+      [
+        'pk',
+        'sk',
+        'account',
+        'code',
+        'status',
+        'fingerprint',
+        'finding',
+        'openedAt',
+        'updatedAt',
+        'transition',
+        'notifiedAt',
+        'claimedUntil',
+        'version',
+      ].sort(),
+    );
+  });
+
+  it('reads a record back without the table keys or attributes it does not know', async () => {
+    // Prepare
+    await store.compareAndSet(alertRecord(), 0);
+    const item = await rawItem(`ACCOUNT#${ACCOUNT}`, 'ALERT#ROLE_MISSING');
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: tableName, Item: { ...item, addedLater: { S: 'x' } } }),
+    );
+
+    // Act
+    const loaded = await store.load(ACCOUNT);
+
+    // Assess
+    expect(loaded).toEqual([alertRecord()]);
+    expect(Object.keys(loaded[0] ?? {})).not.toContain('pk');
+    expect(Object.keys(loaded[0] ?? {})).not.toContain('addedLater');
+  });
+
+  it.each([
+    ['a finding that is not JSON', { finding: { S: '{"code":' } }, /finding is not JSON \(/],
+    ['no finding', { finding: undefined }, /finding is not a string/],
+    ['a finding without its code', { finding: { S: '{"severity":"high"}' } }, /finding\.code: /],
+    ['a version stored as a string', { version: { S: '1' } }, /version: .*expected number/],
+    ['a version of 0', { version: { N: '0' } }, /version: /],
+    ['a version too large for a number', { version: { N: '99999999999999999999' } }, /version: /],
+    ['a status it does not know', { status: { S: 'snoozed' } }, /status: /],
+    ['no account', { account: undefined }, /account: /],
+    [
+      'an openedAt that is not a date-time',
+      { openedAt: { S: 'yesterday' } },
+      /openedAt: expected an ISO-8601 date-time/,
+    ],
+    ['a notifiedAt neither a string nor null', { notifiedAt: { N: '1' } }, /notifiedAt: /],
+  ])('refuses an item with %s, naming the table, the item and what is wrong', async (_label, change, why) => {
+    // Prepare
+    await store.compareAndSet(alertRecord(), 0);
+    const item = { ...(await rawItem(`ACCOUNT#${ACCOUNT}`, 'ALERT#ROLE_MISSING')), ...change };
+    const defined = Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+    await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: defined }));
+
+    // Act
+    const load = store.load(ACCOUNT);
+
+    // Assess
+    await expect(load).rejects.toThrow(
+      `alert table ${tableName}: item ACCOUNT#${ACCOUNT}/ALERT#ROLE_MISSING is not an alert record: `,
+    );
+    await expect(load).rejects.toThrow(why);
   });
 });
 

@@ -7,7 +7,7 @@ import {
 import { CredentialsProviderError, TokenProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { partitionOfArn, readIdentity } from '../../functions/adapters/identity.js';
+import { readIdentity } from '../../functions/adapters/identity.js';
 import { AwsCallError } from '../../functions/core/errors.js';
 
 const ACCOUNT = '123456789012';
@@ -64,7 +64,8 @@ describe('readIdentity', () => {
         code: 'CredentialsProviderError',
         message:
           'No AWS credentials were found. Set AWS_PROFILE (and run `aws sso login` for an SSO profile), or export ' +
-          'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To try it locally without AWS, run `npm start`. ' +
+          'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To try it without AWS, serve a local account with ' +
+          '`ecr-role-reconciler local-account` and point AWS_ENDPOINT_URL at it. ' +
           '(Could not load credentials from any providers)',
       },
       cause: missing,
@@ -165,20 +166,5 @@ describe('readIdentity', () => {
 
     // Assess
     await expect(reading).rejects.toMatchObject({ awsError: { code: 'InvalidResponse' } });
-  });
-});
-
-describe('partitionOfArn', () => {
-  it.each([
-    [`arn:aws-iso-b:iam::${ACCOUNT}:role/x`, 'aws-iso-b'],
-    ['not-an-arn', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ])('reads %s as %s', (arn, partition) => {
-    // Act
-    const found = partitionOfArn(arn);
-
-    // Assess
-    expect(found).toBe(partition);
   });
 });

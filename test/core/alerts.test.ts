@@ -16,7 +16,7 @@ const T0 = new Date('2026-11-24T10:00:00.000Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const options = (now = T0) => ({ account: ACCOUNT, channel: 'sns', now, leaseMs: 60_000 });
 
-const missingIn = (...regions: string[]): Finding => {
+const missingIn = (...regions: string[]): Finding<'ROLE_MISSING'> => {
   const report = reconcileReport(
     accountRead(
       regions.map((region) => registry.replicating(region)),

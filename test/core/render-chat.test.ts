@@ -8,7 +8,7 @@ import {
   renderChatMessage,
 } from '../../functions/core/render-chat.js';
 import { reconcileReport } from '../../functions/core/rule.js';
-import type { Finding } from '../../functions/core/types.js';
+import type { AnnouncedFinding, Finding } from '../../functions/core/types.js';
 import { ACCOUNT, accountRead, OBSERVED_AT, registry, role } from '../support/reads.js';
 
 const TRIGGER: TriggerContext = {
@@ -176,7 +176,7 @@ describe('renderChatMessage', () => {
 
   it('names the look-alike role it saw as the related resource', () => {
     // Prepare
-    const finding: Finding = {
+    const finding: AnnouncedFinding = {
       ...missingRole(),
       code: 'ROLE_NOT_SERVICE_LINKED',
       evidence: { arn: 'arn:aws:iam::123456789012:role/AWSServiceRoleForECRReplication' },
@@ -194,7 +194,7 @@ describe('renderChatMessage', () => {
   it('shrinks huge evidence to fit one SNS message, keeping its structure, and says so', () => {
     // Prepare
     const huge = Array.from({ length: 20_000 }, (_, i) => ({ region: `r-${i}`, note: 'x'.repeat(100) }));
-    const finding: Finding = { ...missingRole(), evidence: { huge, small: 'kept' } };
+    const finding: AnnouncedFinding = { ...missingRole(), evidence: { huge, small: 'kept' } };
 
     // Act
     const message = renderChatMessage(notification({ finding }));
@@ -205,7 +205,7 @@ describe('renderChatMessage', () => {
     );
     expect(CHAT_MESSAGE_MAX_BYTES).toBeLessThan(256 * 1024);
     expect(message.metadata.additionalContext.evidenceTruncated).toBe('true');
-    const carried = JSON.parse(message.metadata.additionalContext.finding ?? '') as Finding;
+    const carried = JSON.parse(message.metadata.additionalContext.finding ?? '') as AnnouncedFinding;
     expect(carried.code).toBe('ROLE_MISSING');
     expect(carried.remediation).toBe(finding.remediation);
     expect(carried.evidence.small).toBe('kept');
@@ -216,7 +216,7 @@ describe('renderChatMessage', () => {
 
   it('fits one SNS message even when the message and remediation themselves are huge', () => {
     // Prepare
-    const finding: Finding = {
+    const finding: AnnouncedFinding = {
       ...missingRole(),
       message: 'm'.repeat(300_000),
       remediation: 'r'.repeat(300_000),

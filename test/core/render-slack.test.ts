@@ -7,7 +7,7 @@ import {
   type SlackBlock,
   type SlackMessage,
 } from '../../functions/core/render-slack.js';
-import type { Finding } from '../../functions/core/types.js';
+import type { AnnouncedFinding } from '../../functions/core/types.js';
 import { ACCOUNT, OBSERVED_AT } from '../support/reads.js';
 
 const TRIGGER: TriggerContext = {
@@ -20,7 +20,7 @@ const TRIGGER: TriggerContext = {
   sourceIPAddress: '198.51.100.7',
 };
 
-function finding(overrides: Partial<Finding> = {}): Finding {
+function finding(overrides: Partial<AnnouncedFinding> = {}): AnnouncedFinding {
   return {
     code: 'ROLE_MISSING',
     severity: 'high',

@@ -289,3 +289,81 @@ describe('re-check handler (Lambda, SQS)', () => {
     expect(account.slackMessages.length - slackBefore).toBe(1);
   });
 });
+
+describe('re-check handler: partial batch responses', () => {
+  it('reports every message back, one by one, when all of them fail, logging each with its messageId', async () => {
+    // Prepare
+    const handler = await recheckHandler();
+
+    // Act
+    const response = await handler({
+      Records: [message('m-1', '{"account":"nope"}'), message('m-2', 'not json')],
+    });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }]);
+    const failures = logLines().filter((line) => line.message === 're-check failed');
+    expect(failures.map((line) => line.messageId)).toEqual(['m-1', 'm-2']);
+  });
+
+  it('re-checks the messages one after the other, not at once', async () => {
+    // Prepare
+    replicateFarAway();
+    const handler = await recheckHandler();
+    const body = (eventId: string) => JSON.stringify({ account: account.accountId, eventId });
+    const { DescribeRegistryCommand, ECRClient } = await import('@aws-sdk/client-ecr');
+    const send = ECRClient.prototype.send as (...args: unknown[]) => Promise<unknown>;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let reads = 0;
+    vi.spyOn(ECRClient.prototype, 'send').mockImplementation(async function (
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      if (!(args[0] instanceof DescribeRegistryCommand)) return send.apply(this, args);
+      reads++;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await send.apply(this, args);
+      } finally {
+        inFlight--;
+      }
+    } as typeof ECRClient.prototype.send);
+
+    // Act
+    const response = await handler({
+      Records: [message('m-1', body('evt-1')), message('m-2', body('evt-2'))],
+    });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(reads).toBe(2 * REGIONS.length);
+    // One message's Regions are read together; the next message's only once they all answered.
+    expect(mostInFlight).toBe(REGIONS.length);
+  });
+
+  it('counts what a re-check saw and told when an alert is not delivered, and reports that message back', async () => {
+    // Prepare
+    replicateFarAway();
+    account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
+    account.setFault({ service: 'sns', fault: 'server-error' });
+    account.slackRespond(...Array.from({ length: SLACK_DEFAULTS.maxAttempts }, () => ({ status: 500 })));
+    // The recheck function shares the event function's parts: built once per container, here on a test clock.
+    await eventHandlerOnTestClock();
+    const handler = await recheckHandler();
+    const good = JSON.stringify({ account: account.accountId, eventId: 'evt-1' });
+
+    // Act
+    const response = await handler({ Records: [message('m-undelivered', good)] });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-undelivered' }]);
+    const lines = logLines();
+    expect(lines.find((line) => line.message === 're-check failed')).toMatchObject({
+      messageId: 'm-undelivered',
+    });
+    const emf = JSON.stringify(lines.filter((line) => '_aws' in line));
+    expect(emf).toContain('AlertsUndelivered');
+    expect(emf).toContain('Findings');
+  });
+});

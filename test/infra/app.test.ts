@@ -1,5 +1,6 @@
-import { App, type Stack, Token } from 'aws-cdk-lib';
+import { App, Aspects, type Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/config.js';
 import { FORWARDER_ALARM_PREFIX, ForwarderStack } from '../../infra/forwarder-stack.js';
@@ -10,12 +11,13 @@ import {
   HUB_STACK_NAME,
   readAppSettings,
 } from '../../infra/reconciler-app.js';
-import { iamWriteGrants, partitionArn, SKIP_BUNDLING } from './templates.js';
+import { iamWriteGrants, partitionArn } from './templates.js';
 
-/** The app as `cdk synth -c key=value …` builds it (bundling skipped: the hub's own tests bundle). */
+/** The app as `cdk synth -c key=value …` builds it (`infra/app.ts`: the stacks, checked with cdk-nag). */
 function synthApp(context: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
+  const app = new App({ context });
   const stacks = addReconcilerStacks(app, readAppSettings(app.node, env));
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   app.synth();
   return { app, ...stacks };
 }

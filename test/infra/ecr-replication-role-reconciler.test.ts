@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Aspects, type AssetStaging, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -12,7 +12,7 @@ import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
 import { ENV } from '../../functions/config.js';
 import { FINDING_CODES } from '../../functions/core/constants.js';
 import { METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE } from '../../functions/handlers/telemetry.js';
-import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER, HANDLER_ENTRIES } from '../../infra/bundling.js';
+import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, NODE_TARGET } from '../../infra/bundling.js';
 import {
   ALERTS_UNDELIVERED_METRIC,
   DEFAULT_EVENT_CONCURRENCY,
@@ -22,6 +22,7 @@ import {
   SERVICE_NAME,
 } from '../../infra/ecr-replication-role-reconciler.js';
 import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
+import { LAMBDA_BUNDLE_FILE, lambdaBundleDir } from '../../infra/lambda-bundles.js';
 import { HUB_STACK_NAME } from '../../infra/reconciler-app.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
@@ -34,7 +35,7 @@ import {
   type Statement,
 } from './templates.js';
 
-// One synth for the whole file: it bundles both handlers with the local esbuild (a few seconds each).
+// One synth for the whole file. The functions deploy the bundles `npm run build` wrote in dist/lambda/.
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:reconciler/slack-webhook-AbC123`;
 const app = new App();
 const stack = new Stack(app, 'Hub', { env: { account: ACCOUNT, region: 'us-east-1' } });
@@ -159,11 +160,13 @@ describe('EcrReplicationRoleReconciler: resources', () => {
     expect(actual).toEqual(counts);
   });
 
-  it('runs both functions on Node.js 22, arm64, 512 MB, 2 minutes, with their own log groups', () => {
+  it('runs both functions on Node.js 24, arm64, 512 MB, 2 minutes, with their own log groups', () => {
+    // The bundles are built for the runtime's Node.js line.
+    expect(NODE_TARGET).toBe('node24');
     for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: Match.absent(),
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 512,
@@ -235,26 +238,43 @@ describe('EcrReplicationRoleReconciler: resources', () => {
     expect(METRIC_NAMESPACE).toBe(HANDLER_METRIC_NAMESPACE);
   });
 
-  it('bundles each handler as minified ESM with a require shim, a source map and its own AWS SDK', () => {
+  it('deploys each function from its prebuilt bundle folder, dist/lambda/<name>, holding only the bundle', () => {
     expect(HANDLER_ENTRIES.event).toMatch(/functions\/handlers\/event\.ts$/);
     expect(HANDLER_ENTRIES.recheck).toMatch(/functions\/handlers\/recheck\.ts$/);
-    for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
+    for (const [name, fn] of [
+      ['event', reconciler.eventFunction],
+      ['recheck', reconciler.recheckFunction],
+    ] as const) {
       const staging = fn.node.findChild('Code').node.findChild('Stage') as AssetStaging;
-      const bundle = join(staging.absoluteStagedPath, 'index.mjs');
-      expect(existsSync(bundle)).toBe(true);
-      expect(existsSync(`${bundle}.map`)).toBe(true);
-      const code = readFileSync(bundle, 'utf8');
+      expect(staging.sourcePath).toBe(lambdaBundleDir(name));
+      expect(lambdaBundleDir(name)).toMatch(new RegExp(`/dist/lambda/${name}$`));
+      expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const code = resources[id(fn)]?.Properties.Code as unknown as Record<string, unknown>;
+      expect(code).toEqual({
+        S3Bucket: expect.anything(),
+        S3Key: `${staging.assetHash}.zip`,
+      });
+    }
+  });
+
+  it('deploys bundles that are minified ESM with a require shim, a source map and their own AWS SDK', () => {
+    for (const name of ['event', 'recheck'] as const) {
+      const code = readFileSync(join(lambdaBundleDir(name), LAMBDA_BUNDLE_FILE), 'utf8');
       expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
       // The SDK is inside the bundle: no import of @aws-sdk is left for the runtime to resolve.
       expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(code).not.toMatch(/import\(\s*["']@aws-sdk\//);
       expect(code).toContain('DescribeRegistry');
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b/);
       // Minified: what line breaks are left are inside template literals.
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
     }
   });
 
-  it('bundles exactly as BUNDLE_OPTIONS says, so that measurements outside CDK see the deployed bundle', async () => {
+  it('deploys exactly what BUNDLE_OPTIONS makes of the sources (else: run `npm run build`)', async () => {
+    // `npm run build` (buildLambdaBundles) wrote dist/lambda/: the functions deploy what BUNDLE_OPTIONS builds from
+    // today's sources, and nothing is added to it, so that measurements (npm run bench) see the deployed bundle.
     const dir = mkdtempSync(join(tmpdir(), 'reconciler-bundle-'));
     try {
       for (const [name, fn] of [
@@ -264,9 +284,11 @@ describe('EcrReplicationRoleReconciler: resources', () => {
         const outfile = join(dir, name, 'index.mjs');
         await build({ ...BUNDLE_OPTIONS, entryPoints: [HANDLER_ENTRIES[name]], outfile, logLevel: 'silent' });
         const staging = fn.node.findChild('Code').node.findChild('Stage') as AssetStaging;
-        expect(readFileSync(outfile, 'utf8')).toBe(
-          readFileSync(join(staging.absoluteStagedPath, 'index.mjs'), 'utf8'),
-        );
+        expect(
+          readFileSync(join(staging.absoluteStagedPath, 'index.mjs'), 'utf8') ===
+            readFileSync(outfile, 'utf8'),
+          `dist/lambda/${name}/index.mjs is not what BUNDLE_OPTIONS builds from the sources: run \`npm run build\``,
+        ).toBe(true);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

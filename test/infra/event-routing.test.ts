@@ -10,7 +10,6 @@ import {
   deliveriesTo,
   deliveriesToEventFunction,
   deployedRules,
-  SKIP_BUNDLING,
 } from './templates.js';
 
 // Every synthesized AWS::Events::Rule pattern, matched against events as EventBridge would deliver them: on the
@@ -24,7 +23,7 @@ interface Deployment {
 }
 
 function deploy(name: string, context: Record<string, string>): Deployment {
-  const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
+  const app = new App({ context });
   const settings = readAppSettings(app.node, {});
   const { hub, forwarders } = addReconcilerStacks(app, settings);
   return {

@@ -4,9 +4,6 @@ import { partitionOfRegion } from '../../functions/adapters/partition.js';
 import { HUB_EVENT_BUS_NAME } from '../../infra/ecr-replication-role-reconciler.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 
-/** Context that skips asset bundling (what `cdk ls` does): for tests about anything but the bundles. */
-export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
-
 export const ACCOUNT = '123456789012';
 
 export type Json = Record<string, unknown>;

@@ -8,13 +8,13 @@ import {
   EcrReplicationRoleReconciler,
   type EcrReplicationRoleReconcilerProps,
 } from '../../infra/ecr-replication-role-reconciler.js';
-import { ACCOUNT, SKIP_BUNDLING, type Statement } from './templates.js';
+import { ACCOUNT, type Statement } from './templates.js';
 
 function reconcilerIn(
   props: Partial<EcrReplicationRoleReconcilerProps>,
   region: string | null = 'us-east-1',
 ) {
-  const app = new App({ context: SKIP_BUNDLING });
+  const app = new App();
   const stack = new Stack(app, 'Hub', { env: { account: ACCOUNT, region: region ?? undefined } });
   const reconciler = new EcrReplicationRoleReconciler(stack, 'Reconciler', {
     regions: ['us-east-1'],

@@ -5,7 +5,7 @@ import type { RegistryRead } from '../../functions/core/types.js';
 import { observeAccount } from '../../functions/reconcile/observe.js';
 import { scanAccount } from '../../functions/reconcile/scan.js';
 import { FakeAccount } from '../support/fakes.js';
-import { OBSERVED_AT, registry, role } from '../support/reads.js';
+import { ACCOUNT, genuineRole, OBSERVED_AT, registry, role } from '../support/reads.js';
 
 /*
  * Which Regions observeAccount calls `not-enabled` (safety invariant 1). ECR answers UnrecognizedClientException
@@ -178,5 +178,88 @@ describe('scanAccount: no orphan is concluded from an UnrecognizedClientExceptio
     // Assess
     expect(report.regions.find((r) => r.region === 'af-south-1')?.state).toBe('not-enabled');
     expect(report.findings.map((f) => f.code)).toEqual(['ROLE_ORPHANED']);
+  });
+});
+
+describe('observeAccount: the account and its partition', () => {
+  const OTHER = '210987654321';
+
+  it.each([
+    ['aws', 'us-east-1'],
+    ['aws-cn', 'cn-north-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+    ['aws-iso', 'us-iso-east-1'],
+    ['aws-iso-b', 'us-isob-east-1'],
+    ['aws-iso-e', 'eu-isoe-west-1'],
+    ['aws-iso-f', 'us-isof-south-1'],
+    ['aws-eusc', 'eusc-de-east-1'],
+  ])('reads the account and partition %s off the role ARN', async (partition, region) => {
+    // Prepare
+    const fake = account(registry.notReplicating(region));
+    fake.role = role.present(
+      genuineRole({ arn: `arn:${partition}:iam::${OTHER}:role/aws-service-role/x/y` }),
+    );
+
+    // Act
+    const read = await observeAccount(fake, { now });
+
+    // Assess
+    expect({ account: read.account, partition: read.partition }).toEqual({ account: OTHER, partition });
+  });
+
+  it.each([
+    ['us-east-1', 'aws'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-east-1', 'aws-us-gov'],
+    ['us-iso-west-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+    ['eusc-de-east-1', 'aws-eusc'],
+  ])(
+    'without the role, takes the account from the registry and the partition from %s: %s',
+    async (region, partition) => {
+      // Prepare
+      const fake = new FakeAccount().set(registry.notReplicating(region));
+
+      // Act
+      const read = await observeAccount(fake, { now });
+
+      // Assess
+      expect({ account: read.account, partition: read.partition }).toEqual({ account: ACCOUNT, partition });
+    },
+  );
+
+  it('asks the caller identity only when no read names the account', async () => {
+    // Prepare
+    const fake = new FakeAccount().set(registry.unreadable('eu-west-1'));
+    fake.role = { outcome: 'unreadable', error: { code: 'AccessDenied', message: 'no' } };
+    let asked = 0;
+    fake.identity = async () => {
+      asked++;
+      return { account: OTHER, partition: 'aws-iso-b' };
+    };
+
+    // Act
+    const read = await observeAccount(fake, { now });
+
+    // Assess
+    expect({ account: read.account, partition: read.partition }).toEqual({
+      account: OTHER,
+      partition: 'aws-iso-b',
+    });
+    expect(asked).toBe(1);
+  });
+
+  it('does not take the account of an ARN that is not an IAM one', async () => {
+    // Prepare
+    const fake = account(registry.notReplicating('eu-west-1'));
+    fake.role = role.present(genuineRole({ arn: `arn:aws:sts::${OTHER}:assumed-role/x/y` }));
+
+    // Act
+    const read = await observeAccount(fake, { now });
+
+    // Assess
+    expect(read.account).toBe(ACCOUNT);
   });
 });

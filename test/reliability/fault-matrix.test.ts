@@ -214,6 +214,13 @@ describe(`fault matrix: ${SCENARIOS.length} scenarios, no conclusion from silenc
       });
 
       // Assess
+      if (run.code === 1 && scenario.fault === 'timeout') {
+        // On a loaded machine every call may miss the short limit, the identity call too: then the scan could not
+        // run at all and says so. Still no conclusion from silence.
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/did not answer within/);
+        return;
+      }
       const report = JSON.parse(run.stdout) as Report;
       const silence = silenceIn(report);
       assertNoConclusionFromSilence(report, expected.unseen);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Output } from '../../functions/cli/output.js';
 import type { Clock } from '../../functions/clock.js';
@@ -32,7 +32,7 @@ export type Entry = 'bin' | 'main';
 export function runCli(args: readonly string[], env: Env = {}, entry: Entry = 'main'): Promise<CliRun> {
   const command =
     entry === 'bin'
-      ? ['functions/cli/bin.js', ...args]
+      ? ['dist/functions/cli/bin.js', ...args]
       : ['--import', 'tsx', 'functions/cli/main.ts', ...args];
   return new Promise((resolve) => {
     execFile(
@@ -60,7 +60,12 @@ let running = false;
  */
 export async function runMain(
   argv: readonly string[],
-  options: { env?: Env; clock?: Clock } = {},
+  options: {
+    env?: Env;
+    clock?: Clock;
+    /** Run as if stdout were a terminal this many columns wide (default: not a terminal). */
+    terminal?: { columns: number };
+  } = {},
 ): Promise<CliRun> {
   const { main } = await import('../../functions/cli/main.js');
   if (running) throw new Error('runMain runs one command at a time: it sets process.env for the run');
@@ -77,6 +82,8 @@ export async function runMain(
       stderr += `${text}\n`;
     },
     interactive: false,
+    stdoutIsTerminal: options.terminal !== undefined,
+    columns: options.terminal?.columns,
   };
   try {
     for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
@@ -88,6 +95,72 @@ export async function runMain(
     Object.assign(process.env, saved);
     running = false;
   }
+}
+
+/** A CLI command running in a child process until it is stopped (e.g. `local-account`). */
+export interface RunningCli {
+  /** Everything printed on stdout so far. */
+  stdout(): string;
+  /** Everything printed on stderr so far. */
+  stderr(): string;
+  /** Resolves with stdout so far once it matches `pattern`; rejects if the process ends first or after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>;
+  /** Sends SIGINT (Ctrl-C) and resolves with what the run printed and its exit code. */
+  stop(): Promise<CliRun>;
+}
+
+/** Starts the CLI in a child process (through `main.ts`, as {@link runCli}), for commands that run until stopped. */
+export function startCli(args: readonly string[], env: Env = {}): RunningCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: definedOnly({ ...BASE_ENV, ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  const exited = new Promise<number>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve(code ?? (signal ? 128 : 1));
+      for (const listener of listeners) listener();
+    });
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor: (pattern, ms = 20_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} on stdout within ${ms} ms:\n${stdout}\n${stderr}`));
+        }, ms);
+        const check = () => {
+          if (pattern.test(stdout)) {
+            clearTimeout(timer);
+            listeners.delete(check);
+            resolve(stdout);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            clearTimeout(timer);
+            listeners.delete(check);
+            reject(new Error(`the process ended before ${pattern} on stdout:\n${stdout}\n${stderr}`));
+          }
+        };
+        listeners.add(check);
+        check();
+      }),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const code = await exited;
+      return { code, stdout, stderr };
+    },
+  };
 }
 
 /** The environment that points the SDK at a local account, with no real credentials anywhere. */

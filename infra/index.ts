@@ -1,0 +1,44 @@
+/**
+ * `ecr-replication-role-reconciler/cdk`: the reconciler as CDK constructs (`aws-cdk-lib` 2 and `constructs` 10,
+ * peer dependencies). The Lambda code ships prebuilt in the package: synthesizing needs neither esbuild nor Docker.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import { EcrReplicationRoleReconciler } from 'ecr-replication-role-reconciler/cdk';
+ *
+ * const app = new App();
+ * const stack = new Stack(app, 'Reconciler', { env: { region: 'us-east-1' } });
+ * new EcrReplicationRoleReconciler(stack, 'Reconciler', { regions: ['us-east-1', 'eu-west-1'] });
+ * app.synth();
+ */
+export {
+  ALERTS_UNDELIVERED_METRIC,
+  DEFAULT_EVENT_CONCURRENCY,
+  EcrReplicationRoleReconciler,
+  type EcrReplicationRoleReconcilerProps,
+  HUB_EVENT_BUS_NAME,
+  hubEventBusArn,
+  METRIC_NAMESPACE,
+  OPEN_HIGH_FINDINGS_METRIC,
+  type ReconcilerAlarms,
+  SERVICE_NAME,
+} from './ecr-replication-role-reconciler.js';
+export {
+  ECR_REPLICATION_CHANGE_PATTERN,
+  globalEventsRegion,
+  IAM_REPLICATION_ROLE_CHANGE_PATTERN,
+  REGION_OPT_IN_PATTERN,
+} from './event-patterns.js';
+export { FORWARDER_ALARM_PREFIX, ForwarderStack, type ForwarderStackProps } from './forwarder-stack.js';
+export { ReconcilerHubStack, type ReconcilerHubStackProps } from './hub-stack.js';
+export type { LambdaBundleName } from './lambda-bundles.js';
+export {
+  addReconcilerStacks,
+  DEFAULT_HUB_REGION,
+  forwarderStackName,
+  HUB_STACK_NAME,
+  type ReconcilerAppSettings,
+  type ReconcilerStacks,
+  readAppSettings,
+} from './reconciler-app.js';
+export { ReconcilerFunction, type ReconcilerFunctionProps } from './reconciler-function.js';
