@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TriggerKind } from '../functions/core/classify.js';
@@ -182,12 +182,18 @@ export const EVENT_SAMPLES: readonly EventSample[] = [
 ];
 
 /**
- * The folder of the samples: this one in a checkout (`events/index.ts`); in the package, where this module is
- * `dist/events/index.js`, the package's `events/` (the samples ship as they are, beside the README).
+ * The folder of the samples: `events/` at the package root, the first folder above this module holding a
+ * `package.json` — whether this module runs from the checkout (`events/index.ts`), compiled (`dist/events/index.js`)
+ * or bundled into the CLI (`dist/cli/…`). The samples ship as they are, beside the README.
  */
-export const EVENTS_DIR: string = import.meta.url.endsWith('.ts')
-  ? dirname(fileURLToPath(import.meta.url))
-  : fileURLToPath(new URL('../../events/', import.meta.url));
+export const EVENTS_DIR: string = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'events');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 const texts = new Map<string, string>();
 

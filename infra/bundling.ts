@@ -73,3 +73,31 @@ export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
     }),
   );
 }
+
+/** Where `npm run build` writes the CLI bundle: the package's `bin` is `dist/cli/ecr-role-reconciler.mjs`. */
+export const CLI_BUNDLE_DIR = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+
+/**
+ * Bundles the CLI (`functions/cli/bin.ts`) into `dist/cli/`, one ESM entry and a chunk per command loaded on demand.
+ * The AWS SDK ships CommonJS: imported from unbundled ESM, Node compiles each client's entry file twice and scans it
+ * for exports (EC2's is 2 MB), which made `scan` start about 0.5 s slower than bundled. Targets the oldest Node.js
+ * the CLI runs on (`engines`).
+ *
+ * @example
+ * await buildCliBundle(); // → …/dist/cli/ecr-role-reconciler.mjs and its chunks
+ */
+export async function buildCliBundle(): Promise<void> {
+  await rm(CLI_BUNDLE_DIR, { recursive: true, force: true });
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: {
+      'ecr-role-reconciler': fileURLToPath(new URL('../functions/cli/bin.ts', import.meta.url)),
+    },
+    outdir: CLI_BUNDLE_DIR,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}

@@ -32,7 +32,7 @@ export type Entry = 'bin' | 'main';
 export function runCli(args: readonly string[], env: Env = {}, entry: Entry = 'main'): Promise<CliRun> {
   const command =
     entry === 'bin'
-      ? ['dist/functions/cli/bin.js', ...args]
+      ? ['dist/cli/ecr-role-reconciler.mjs', ...args]
       : ['--import', 'tsx', 'functions/cli/main.ts', ...args];
   return new Promise((resolve) => {
     execFile(
