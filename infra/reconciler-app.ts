@@ -1,8 +1,8 @@
 import type { App } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Node } from 'constructs';
-import { partitionOfRegion } from '../functions/adapters/partition.js';
 import { parseRegions } from '../functions/config.js';
+import { partitionOfRegion } from '../functions/core/partition.js';
 import { hubEventBusArn } from './ecr-replication-role-reconciler.js';
 import { globalEventsRegion } from './event-patterns.js';
 import { ForwarderStack } from './forwarder-stack.js';

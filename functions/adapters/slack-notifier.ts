@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { Notification } from '../core/alert-types.js';
 import type { Notifier } from '../core/ports.js';
 import { renderSlackMessage, type SlackRenderOptions } from '../core/render-slack.js';
@@ -19,14 +19,9 @@ export interface SlackNotifierOptions {
   /**
    * The clock that waits between attempts and measures the budget (the reconciler's `Clock`; tests give a test
    * clock, whose `sleep` moves it at once).
+   * @default systemClock
    */
   readonly clock?: Pick<Clock, 'now' | 'sleep'> | undefined;
-  /**
-   * Waits between attempts when no `clock` is given. Without a clock to read, the budget is kept by charging
-   * each attempt its whole timeout (a worst case: a send never takes longer than that).
-   * @deprecated give `clock`, so that the budget is measured.
-   */
-  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch | undefined;
   /** Told about each failed attempt that will be retried. Never given the webhook URL. */
@@ -159,8 +154,7 @@ export class SlackNotifier implements Notifier {
   private readonly maxAttempts: number;
   private readonly budgetMs: number;
   private readonly minAttemptMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: (() => Date) | undefined;
+  private readonly clock: Pick<Clock, 'now' | 'sleep'>;
   private readonly fetch: typeof fetch;
   private webhookUrl: Promise<string> | undefined;
 
@@ -172,11 +166,7 @@ export class SlackNotifier implements Notifier {
     this.maxAttempts = Math.max(1, Math.floor(positive(options.maxAttempts, SLACK_DEFAULTS.maxAttempts)));
     this.budgetMs = positive(options.budgetMs, SLACK_DEFAULTS.budgetMs);
     this.minAttemptMs = Math.min(this.timeoutMs, positive(options.minAttemptMs, SLACK_DEFAULTS.minAttemptMs));
-    const clock = options.clock;
-    this.now = clock ? () => clock.now() : undefined;
-    this.sleep = clock
-      ? (ms) => clock.sleep(ms)
-      : (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))));
+    this.clock = options.clock ?? systemClock;
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -187,7 +177,6 @@ export class SlackNotifier implements Notifier {
     const budget = this.startBudget();
     for (let attempt = 1; ; attempt++) {
       const attemptTimeoutMs = Math.max(1, Math.floor(Math.min(this.timeoutMs, budget.leftMs())));
-      budget.charge(attemptTimeoutMs);
       const outcome = await this.post(url, body, redact, attemptTimeoutMs);
       if (outcome.delivered) return;
       if (outcome.outcome === 'unknown') throw unknownOutcome(outcome, attempt);
@@ -214,26 +203,14 @@ export class SlackNotifier implements Notifier {
         delayMs,
         budgetLeftMs: Math.round(leftAfterWaitMs),
       });
-      budget.charge(delayMs);
-      await this.sleep(delayMs);
+      await this.clock.sleep(delayMs);
     }
   }
 
-  /**
-   * The time left of this send's budget: measured on the clock when there is one; otherwise the worst case,
-   * each attempt charged its whole timeout and each wait its length (no system clock is read here).
-   */
-  private startBudget(): { leftMs(): number; charge(ms: number): void } {
-    const now = this.now;
-    let charged = 0;
-    const started = now?.().getTime();
-    return {
-      leftMs: () =>
-        this.budgetMs - (now && started !== undefined ? Math.max(0, now().getTime() - started) : charged),
-      charge: (ms) => {
-        charged += ms;
-      },
-    };
+  /** What is left of this send's budget, measured on the clock. */
+  private startBudget(): { leftMs(): number } {
+    const started = this.clock.now().getTime();
+    return { leftMs: () => this.budgetMs - Math.max(0, this.clock.now().getTime() - started) };
   }
 
   /** The webhook URL, fetched once when given as a function. A failure is not kept: the next send asks again. */

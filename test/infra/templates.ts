@@ -1,6 +1,6 @@
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { partitionOfRegion } from '../../functions/adapters/partition.js';
+import { partitionOfRegion } from '../../functions/core/partition.js';
 import { HUB_EVENT_BUS_NAME } from '../../infra/ecr-replication-role-reconciler.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 
