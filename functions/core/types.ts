@@ -78,6 +78,11 @@ export interface AccountRead {
   readonly role: RoleRead;
   /** Set when a deletion of the role has been requested and its task is being tracked. */
   readonly deletion?: DeletionTask;
+  /**
+   * Set when the account is read through a role (another account of an organization) and that role could not be
+   * assumed: then nothing in the account was read.
+   */
+  readonly unassumedRole?: { readonly arn: string; readonly error: AwsError };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-import type { AwsError } from '../types.js';
+import type { AccountView, AwsError } from '../types.js';
 import {
+  type CheckResult,
   COMPLIANT,
   type FindingRule,
   nonCompliant,
@@ -16,6 +17,8 @@ export type ObservationIncompleteEvidence = Sighting & {
   readonly roleError?: AwsError;
   /** Only when the followed deletion task could not be read. */
   readonly deletionStatusError?: AwsError;
+  /** Only when the account is read through a role that could not be assumed: nothing in it was read. */
+  readonly assumeRoleError?: { readonly roleArn: string; readonly error: AwsError };
 };
 
 /**
@@ -27,6 +30,7 @@ export const observationIncomplete: FindingRule<'OBSERVATION_INCOMPLETE', Observ
   severity: 'warning',
   check(view) {
     const { read, regions } = view;
+    if (read.unassumedRole) return couldNotAssume(view, read.unassumedRole);
     const unreadable = regions.filter((region) => region.state === 'unreadable');
     const roleError =
       read.role.outcome === 'unreadable'
@@ -70,5 +74,28 @@ export const observationIncomplete: FindingRule<'OBSERVATION_INCOMPLETE', Observ
   substance: (evidence) => ({
     role: evidence.roleError !== undefined,
     regionList: evidence.regionListError !== undefined,
+    ...(evidence.assumeRoleError ? { assumeRole: evidence.assumeRoleError.roleArn } : {}),
   }),
 };
+
+/** The account's read role could not be assumed: one finding says so, naming the role; nothing else is read. */
+function couldNotAssume(
+  view: AccountView,
+  unassumed: NonNullable<AccountView['read']['unassumedRole']>,
+): CheckResult<ObservationIncompleteEvidence> {
+  const { arn, error } = unassumed;
+  return nonCompliant({
+    message: `Could not assume ${arn} (${error.code}): nothing in account ${view.read.account} was read, so nothing is concluded.`,
+    regions: view.regions.map((region) => region.region),
+    evidence: {
+      ...sighting(view),
+      unreadableRegions: view.regions.map(({ region, error }) => ({ region, error })),
+      roleError: error,
+      assumeRoleError: { roleArn: arn, error },
+    },
+    remediation:
+      `Deploy the member read role to this account (the member StackSet, or the plain member stack in the ` +
+      `management account), and check that it trusts the caller and that no SCP denies \`sts:AssumeRole\` on it. ` +
+      'Throttling clears on the next run. The error is in the evidence.',
+  });
+}
