@@ -9,7 +9,7 @@ import {
 } from '../../functions/organization/scan-organization.js';
 import { testClock } from '../support/clock.js';
 import { FakeAccount } from '../support/fakes.js';
-import { genuineRole, registry, role } from '../support/reads.js';
+import { genuineRole, role } from '../support/reads.js';
 
 const CALLER = '111111111111';
 const REGIONS = ['eu-west-1', 'us-east-1'];
@@ -50,8 +50,13 @@ function organization(options: {
 /** An account replicating from us-east-1, whose reads name it (as DescribeRegistry's registryId does). */
 const inSync = (id: string) =>
   new FakeAccount().set(
-    { ...registry.replicating('us-east-1'), registryId: id },
-    { ...registry.notReplicating('eu-west-1'), registryId: id },
+    {
+      region: 'us-east-1',
+      outcome: 'read',
+      registryId: id,
+      replicationConfiguration: { rules: [{ destinations: [{ region: 'eu-west-1', registryId: id }] }] },
+    },
+    { region: 'eu-west-1', outcome: 'read', registryId: id, replicationConfiguration: { rules: [] } },
   );
 const withRole = (id: string) => {
   const account = inSync(id);
