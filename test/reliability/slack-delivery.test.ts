@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlackDeliveryError, SlackNotifier } from '../../functions/adapters/slack-notifier.js';
+import { SlackDeliveryError } from '../../functions/adapters/slack/errors.js';
+import { SlackNotifier } from '../../functions/adapters/slack/notifier.js';
 import type { Notification } from '../../functions/core/alert-types.js';
 import { testClock } from '../support/clock.js';
 import { ACCOUNT, OBSERVED_AT } from '../support/reads.js';
@@ -16,8 +17,13 @@ import { ACCOUNT, OBSERVED_AT } from '../support/reads.js';
 
 const PATH = '/services/T0001/B0001/XoXoSeCrEtToKeN4f1a9c2b7e5d';
 const MAX_ATTEMPTS = 3;
-/** Short enough that the cases that hang cost little real time, long enough for a local answer. */
+/** For the cases about the attempt timeout (Slack hangs or answers late): short, so that they cost little real time. */
 const ATTEMPT_TIMEOUT_MS = 150;
+/**
+ * For every other case: a local answer comes long before it, however loaded the machine, so that a slow test run
+ * never turns an answer into a timeout.
+ */
+const ANSWER_TIMEOUT_MS = 10_000;
 
 type Outcome = 'delivered' | 'failed-certainly' | 'failed-unknown';
 type Responder = (request: IncomingMessage, response: ServerResponse) => void;
@@ -128,6 +134,8 @@ interface Row {
   readonly outcome: Outcome;
   readonly retryable?: boolean;
   readonly message?: RegExp;
+  /** The per-attempt timeout, when the case is about it. @default ANSWER_TIMEOUT_MS */
+  readonly timeoutMs?: number;
 }
 
 const table: Record<string, Row> = {
@@ -184,6 +192,7 @@ const table: Record<string, Row> = {
   },
   'hangs (no answer)': {
     endpoint: () => slack(hang),
+    timeoutMs: ATTEMPT_TIMEOUT_MS,
     requests: 1,
     attempts: 1,
     outcome: 'failed-unknown',
@@ -192,6 +201,7 @@ const table: Record<string, Row> = {
   },
   '200 after the attempt timeout (slow Slack)': {
     endpoint: () => slack(late(400, answer(200, 'ok'))),
+    timeoutMs: ATTEMPT_TIMEOUT_MS,
     requests: 1,
     attempts: 1,
     outcome: 'failed-unknown',
@@ -270,7 +280,7 @@ describe('Slack delivery: behaviour × outcome', () => {
     const clock = testClock();
     const notifier = new SlackNotifier(endpoint.url, {
       clock,
-      timeoutMs: ATTEMPT_TIMEOUT_MS,
+      timeoutMs: row.timeoutMs ?? ANSWER_TIMEOUT_MS,
       budgetMs: 15_000,
       maxAttempts: MAX_ATTEMPTS,
     });
@@ -313,7 +323,7 @@ describe('Slack delivery: behaviour × outcome', () => {
 function notifierFor(endpoint: Endpoint): SlackNotifier {
   return new SlackNotifier(endpoint.url, {
     clock: testClock(),
-    timeoutMs: ATTEMPT_TIMEOUT_MS,
+    timeoutMs: ANSWER_TIMEOUT_MS,
     maxAttempts: MAX_ATTEMPTS,
   });
 }
