@@ -1,4 +1,7 @@
 import { UsageError } from './core/errors.js';
+import { ConfigError, checkSharedSettings, ENV, GRACE_SECONDS, REGION_NAME } from './settings.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** The reconciler's configuration, read once from the environment (Lambda) or from flags + env (CLI). */
 export interface Config {
@@ -17,63 +20,98 @@ export interface Config {
   readonly graceSeconds: number;
   /** Re-announce an open finding after this long; `undefined` for never. */
   readonly reminderHours: number | undefined;
+  /** Organization mode (on when set): the read role assumed in every member account. */
+  readonly memberReadRoleName: string | undefined;
+  /** Organization mode: the queue the sweep sends one message per account to. */
+  readonly accountQueueUrl: string | undefined;
+  /** Organization mode: a role in the management account to list the accounts with; else listed directly. */
+  readonly organizationListRoleArn: string | undefined;
 }
 
-/** The environment variables the reconciler reads: a public contract (see README). */
-export const ENV = {
-  regions: 'RECONCILER_REGIONS',
-  alertTopicArn: 'ALERT_TOPIC_ARN',
-  slackWebhookSecretArn: 'SLACK_WEBHOOK_SECRET_ARN',
-  slackWebhookUrl: 'SLACK_WEBHOOK_URL',
-  alertTableName: 'ALERT_TABLE_NAME',
-  graceQueueUrl: 'GRACE_QUEUE_URL',
-  graceSeconds: 'GRACE_SECONDS',
-  reminderHours: 'REMINDER_HOURS',
-} as const;
+/** An IAM role name (IAM's own pattern and length). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-export const DEFAULT_GRACE_SECONDS = 120;
+/** An IAM role ARN in any partition, its path included. */
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
-/** Validates the environment once; throws a `UsageError` naming the variable and the fix. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+/** An SQS queue URL's path: `/<account>/<queue name>` (a FIFO queue's name ends in `.fifo`). */
+const QUEUE_PATH = /^\/\d{12}\/[\w-]{1,80}(?:\.fifo)?$/;
+
+/**
+ * Validates the environment once. The settings the construct's props also carry (Regions, grace, reminders, the
+ * Slack secret) are checked by the one schema both use (`SharedSettings`), so a value the stack accepts is one the
+ * functions accept.
+ * @throws {ConfigError} naming the variable and what it must be
+ */
+export function loadConfig(env: Env): Config {
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const number = (name: string, { min, max }: { min: number; max: number }): number | undefined => {
-    const value = text(name);
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-      throw new UsageError(`${name}=${value} is not a number from ${min} to ${max}.`);
-    }
-    return parsed;
-  };
+  const shared = checkSharedSettings(
+    {
+      regions: mapDefined(text(ENV.regions), splitList),
+      graceSeconds: mapDefined(text(ENV.graceSeconds), numberOrText) ?? GRACE_SECONDS.default,
+      reminderHours: mapDefined(text(ENV.reminderHours), numberOrText),
+      slackWebhookSecretArn: text(ENV.slackWebhookSecretArn),
+    },
+    (key) => ENV[key],
+  );
   return {
-    regions: parseRegions(text(ENV.regions), ENV.regions),
+    regions: shared.regions,
     alertTopicArn: text(ENV.alertTopicArn),
-    slackWebhookSecretArn: text(ENV.slackWebhookSecretArn),
+    slackWebhookSecretArn: shared.slackWebhookSecretArn,
     slackWebhookUrl: text(ENV.slackWebhookUrl),
     alertTableName: text(ENV.alertTableName),
     graceQueueUrl: text(ENV.graceQueueUrl),
-    // SQS delays a message by at most 15 minutes.
-    graceSeconds: number(ENV.graceSeconds, { min: 0, max: 900 }) ?? DEFAULT_GRACE_SECONDS,
-    reminderHours: number(ENV.reminderHours, { min: 1, max: 24 * 365 }),
+    graceSeconds: shared.graceSeconds,
+    reminderHours: shared.reminderHours,
+    memberReadRoleName: checked(
+      text(ENV.memberReadRoleName),
+      ENV.memberReadRoleName,
+      (value) => ROLE_NAME.test(value),
+      'an IAM role name (up to 64 letters, digits and +=,.@_-)',
+    ),
+    accountQueueUrl: checked(
+      text(ENV.accountQueueUrl),
+      ENV.accountQueueUrl,
+      isQueueUrl,
+      'an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)',
+    ),
+    organizationListRoleArn: checked(
+      text(ENV.organizationListRoleArn),
+      ENV.organizationListRoleArn,
+      (value) => ROLE_ARN.test(value),
+      'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    ),
   };
 }
 
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** `value` when it is absent or passes `valid`; else a {@link ConfigError} naming `variable` and what it must be. */
+function checked(
+  value: string | undefined,
+  variable: string,
+  valid: (value: string) => boolean,
+  rule: string,
+): string | undefined {
+  if (value === undefined || valid(value)) return value;
+  throw new ConfigError(variable, `${variable} must be ${rule}, not ${JSON.stringify(value)}.`);
+}
 
-/** `a,b,c` → the Region names, validated; `undefined` when not given. */
+/** An http(s) URL whose path is an SQS queue's (an endpoint other than SQS's own, a local one, is allowed). */
+function isQueueUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && QUEUE_PATH.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** `a,b,c` (a flag, an option, a context value) → the Region names, validated; `undefined` when not given. */
 export function parseRegions(value: string | undefined, source: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const regions = [
-    ...new Set(
-      value
-        .split(',')
-        .map((region) => region.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const regions = splitList(value);
   const invalid = regions.filter((region) => !REGION_NAME.test(region));
   if (regions.length === 0 || invalid.length > 0) {
     throw new UsageError(
@@ -82,4 +120,26 @@ export function parseRegions(value: string | undefined, source: string): string[
     );
   }
   return regions;
+}
+
+/** `a, b,,a` → `['a', 'b']`: each item once, trimmed, blanks dropped. */
+function splitList(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** A number when the text is one; else the text itself, for the schema to refuse and quote. */
+function numberOrText(value: string): number | string {
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : value;
+}
+
+function mapDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : map(value);
 }

@@ -20,6 +20,9 @@ export const METRICS = {
 /** The alert table's key attributes (both strings). */
 export const ALERT_TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/** The alert table's time-to-live attribute: DynamoDB deletes an item some time after this instant (epoch seconds). */
+export const ALERT_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
 /** The environment variables the reconciler reads: a public contract (see README). */
 export const ENV = {
   regions: 'RECONCILER_REGIONS',
@@ -30,6 +33,12 @@ export const ENV = {
   graceQueueUrl: 'GRACE_QUEUE_URL',
   graceSeconds: 'GRACE_SECONDS',
   reminderHours: 'REMINDER_HOURS',
+  /** Organization mode: the read role assumed in every member account (set only in organization mode). */
+  memberReadRoleName: 'MEMBER_READ_ROLE_NAME',
+  /** Organization mode: the queue the sweep sends one message per account to. */
+  accountQueueUrl: 'ACCOUNT_QUEUE_URL',
+  /** Organization mode: a role in the management account that may list the accounts (else listed directly). */
+  organizationListRoleArn: 'ORGANIZATION_LIST_ROLE_ARN',
 } as const;
 
 /** How long a high finding raised by an event waits: at most SQS's longest message delay (15 minutes). */
@@ -90,8 +99,7 @@ export function checkSharedSettings(
   if (parsed.success) return parsed.data;
   const key = (parsed.error.issues[0]?.path[0] ?? 'regions') as keyof SharedSettings;
   const value = input[key];
-  throw new ConfigError(
-    nameOf(key),
-    `${nameOf(key)} must be ${SETTING_RULES[key]}, not ${JSON.stringify(value)}.`,
-  );
+  // NaN and Infinity are shown as themselves (JSON would say null).
+  const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  throw new ConfigError(nameOf(key), `${nameOf(key)} must be ${SETTING_RULES[key]}, not ${shown}.`);
 }

@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type LogLevel } from 'esbuild';
 import {
   LAMBDA_BUNDLE_FILE,
   LAMBDA_BUNDLE_NAMES,
@@ -24,8 +24,11 @@ export const ESM_REQUIRE_BANNER =
 /** The Node.js line of the Lambda runtime (`nodejs24.x`, set by `ReconcilerFunction`). */
 export const NODE_TARGET = 'node24';
 
+/** The oldest Node.js the CLI runs on (`engines` in package.json). */
+const CLI_NODE_TARGET = 'node20';
+
 /** Prefer the ESM build of a dependency, else its CommonJS one. */
-export const MAIN_FIELDS = ['module', 'main'];
+const MAIN_FIELDS = ['module', 'main'];
 
 /**
  * The esbuild options `npm run build` bundles each handler with into `dist/lambda/<name>/index.mjs` (what
@@ -56,6 +59,20 @@ export interface BuiltBundle {
 }
 
 /**
+ * Bundles the handler `name` with {@link BUNDLE_OPTIONS} into `outfile` (and its source map beside it).
+ *
+ * @example
+ * await bundleHandler('event', '/tmp/event/index.mjs');
+ */
+export async function bundleHandler(
+  name: LambdaBundleName,
+  outfile: string,
+  logLevel: LogLevel = 'warning',
+): Promise<void> {
+  await build({ ...BUNDLE_OPTIONS, entryPoints: [HANDLER_ENTRIES[name]], outfile, logLevel });
+}
+
+/**
  * Bundles every handler with {@link BUNDLE_OPTIONS}, all at once, into `dist/lambda/<name>/` (emptied first: anything
  * left there would be deployed with the function), what `ReconcilerFunction` deploys. Run by `npm run build`.
  *
@@ -68,14 +85,14 @@ export async function buildLambdaBundles(): Promise<BuiltBundle[]> {
       const dir = lambdaBundleDir(name);
       await rm(dir, { recursive: true, force: true });
       const outfile = join(dir, LAMBDA_BUNDLE_FILE);
-      await build({ ...BUNDLE_OPTIONS, entryPoints: [HANDLER_ENTRIES[name]], outfile, logLevel: 'warning' });
+      await bundleHandler(name, outfile);
       return { name, dir, bytes: (await stat(outfile)).size };
     }),
   );
 }
 
 /** Where `npm run build` writes the CLI bundle: the package's `bin` is `dist/cli/ecr-role-reconciler.mjs`. */
-export const CLI_BUNDLE_DIR = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+const CLI_BUNDLE_DIR = fileURLToPath(new URL('../dist/cli/', import.meta.url));
 
 /**
  * Bundles the CLI (`functions/cli/bin.ts`) into `dist/cli/`, one ESM entry and a chunk per command loaded on demand.
@@ -97,7 +114,7 @@ export async function buildCliBundle(): Promise<void> {
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    target: 'node20',
+    target: CLI_NODE_TARGET,
     logLevel: 'warning',
   });
 }

@@ -1,7 +1,7 @@
 import type { aws_events as events } from 'aws-cdk-lib';
-import { ROLE_EVENT_NAMES } from '../functions/core/classify.js';
 import { REPLICATION_ROLE } from '../functions/core/constants.js';
 import { iamRegionFor } from '../functions/core/partition.js';
+import { ROLE_EVENT_NAMES } from '../functions/core/watched-events.js';
 
 /**
  * ECR replication changes, delivered in the Region whose replication configuration changed.

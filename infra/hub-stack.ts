@@ -1,9 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import {
-  EcrReplicationRoleReconciler,
-  type EcrReplicationRoleReconcilerProps,
-} from './ecr-replication-role-reconciler.js';
+import { EcrReplicationRoleReconciler } from './ecr-replication-role-reconciler.js';
+import type { EcrReplicationRoleReconcilerProps } from './reconciler-props.js';
 
 export interface ReconcilerHubStackProps extends StackProps {
   readonly reconciler: EcrReplicationRoleReconcilerProps;

@@ -11,18 +11,8 @@
  * new EcrReplicationRoleReconciler(stack, 'Reconciler', { regions: ['us-east-1', 'eu-west-1'] });
  * app.synth();
  */
-export {
-  ALERTS_UNDELIVERED_METRIC,
-  DEFAULT_EVENT_CONCURRENCY,
-  EcrReplicationRoleReconciler,
-  type EcrReplicationRoleReconcilerProps,
-  HUB_EVENT_BUS_NAME,
-  hubEventBusArn,
-  METRIC_NAMESPACE,
-  OPEN_HIGH_FINDINGS_METRIC,
-  type ReconcilerAlarms,
-  SERVICE_NAME,
-} from './ecr-replication-role-reconciler.js';
+export { METRIC_NAMESPACE, SERVICE_NAME } from '../functions/settings.js';
+export { EcrReplicationRoleReconciler } from './ecr-replication-role-reconciler.js';
 export {
   ECR_REPLICATION_CHANGE_PATTERN,
   globalEventsRegion,
@@ -30,6 +20,8 @@ export {
   REGION_OPT_IN_PATTERN,
 } from './event-patterns.js';
 export { FORWARDER_ALARM_PREFIX, ForwarderStack, type ForwarderStackProps } from './forwarder-stack.js';
+export { ALERTS_UNDELIVERED_METRIC, OPEN_HIGH_FINDINGS_METRIC, type ReconcilerAlarms } from './hub-alarms.js';
+export { HUB_EVENT_BUS_NAME, hubEventBusArn } from './hub-event-bus.js';
 export { ReconcilerHubStack, type ReconcilerHubStackProps } from './hub-stack.js';
 export type { LambdaBundleName } from './lambda-bundles.js';
 export {
@@ -42,3 +34,4 @@ export {
   readAppSettings,
 } from './reconciler-app.js';
 export { ReconcilerFunction, type ReconcilerFunctionProps } from './reconciler-function.js';
+export { DEFAULT_EVENT_CONCURRENCY, type EcrReplicationRoleReconcilerProps } from './reconciler-props.js';

@@ -16,7 +16,7 @@ export interface NagSuppression {
 }
 
 /** The metadata key cdk-nag reads on each `CfnResource`. */
-export const NAG_METADATA_KEY = 'cdk_nag';
+const NAG_METADATA_KEY = 'cdk_nag';
 
 /** One suppression as cdk-nag stores it in CloudFormation metadata. */
 interface CfnNagSuppression {

@@ -3,9 +3,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { Node } from 'constructs';
 import { parseRegions } from '../functions/config.js';
 import { partitionOfRegion } from '../functions/core/partition.js';
-import { hubEventBusArn } from './ecr-replication-role-reconciler.js';
 import { globalEventsRegion } from './event-patterns.js';
 import { ForwarderStack } from './forwarder-stack.js';
+import { hubEventBusArn } from './hub-event-bus.js';
 import { ReconcilerHubStack } from './hub-stack.js';
 
 /** Stack names: a public contract of the deployment (`cdk deploy <name>`). */

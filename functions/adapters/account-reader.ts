@@ -1,9 +1,9 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import { AwsCallError } from '../core/errors.js';
 import { iamRegionFor } from '../core/partition.js';
 import type { AccountReader, RegionOptIn } from '../core/ports.js';
+import { ConfigError, ENV } from '../settings.js';
 import { DEFAULT_REGION_TIMEOUT_MS, readRegistry } from './ecr-registry.js';
 import { readDeletionTask, readRole } from './iam-role.js';
 import { readIdentity } from './identity.js';
@@ -99,11 +99,11 @@ export function createAccountReader(options: AccountReaderOptions = {}): Account
   return {
     identity: async () => readIdentity(await sts(), callTimeoutMs),
     listRegions: async () => {
-      if (!options.regionLister) throw new AwsCallError('ListRegions', NO_REGION_LISTER);
+      if (!options.regionLister) throw new ConfigError(ENV.regions, NO_REGION_LISTER);
       return options.regionLister(await homeRegion(), callTimeoutMs);
     },
     regionOptIn: async () => {
-      if (!options.regionOptIn) throw new AwsCallError('ListRegions', NO_OPT_IN_READER);
+      if (!options.regionOptIn) throw new Error(NO_OPT_IN_READER);
       return options.regionOptIn(await homeRegion(), callTimeoutMs);
     },
     readRegistry: async (region) => readRegistry(ecr(region), region, regionTimeoutMs),
@@ -124,15 +124,11 @@ async function regionFromSdkChain(): Promise<string> {
   }
 }
 
-const NO_REGION_LISTER = {
-  code: 'RegionsNotGiven',
-  message: 'this build does not list the enabled Regions: name the Regions to read (RECONCILER_REGIONS)',
-};
+/** A setting to fix: the Regions must be named where nothing can list them. */
+const NO_REGION_LISTER = `this build does not list the enabled Regions: name the Regions to read (${ENV.regions})`;
 
-const NO_OPT_IN_READER = {
-  code: 'RegionOptInNotRead',
-  message: 'this reader was given no way to read the Regions’ opt-in status',
-};
+/** A fault of the code that built the reader, not of AWS or of a setting. */
+const NO_OPT_IN_READER = 'this reader was given no way to read the Regions’ opt-in status';
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;

@@ -15,12 +15,9 @@ import { AlertRecordFieldsSchema, describeIssues } from '../core/alert-record-sc
 import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
 import type { AlertStore, FollowedDeletion } from '../core/ports.js';
+import { ALERT_TABLE_KEY, ALERT_TABLE_TTL_ATTRIBUTE } from '../settings.js';
 
-/** The key of the alert table; the CDK stack declares the table with the same names. */
-export const ALERT_TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
-
-/** The table's TTL attribute (epoch seconds): DynamoDB deletes remembered events some time after it passes. */
-export const ALERT_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+export { ALERT_TABLE_TTL_ATTRIBUTE };
 
 const ALERT_PREFIX = 'ALERT#';
 const EVENT_SORT_KEY = 'EVENT';

@@ -3,9 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AccountReaderClients } from '../adapters/account-reader.js';
+import type { NotifierClients } from '../app/reconcile-deps.js';
 import type { Clock } from '../clock.js';
 import { UsageError } from '../core/errors.js';
-import type { NotifierClients } from '../handlers/deps.js';
 import type { Output } from './output.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -29,6 +29,19 @@ export interface SdkSetup {
   readonly profile?: string | undefined;
   readonly onCall?: ((call: AwsCall) => void) | undefined;
   readonly clock: Clock;
+  /** Every call to this endpoint instead of AWS (the demo's local account), whatever the environment says. */
+  readonly endpoint?: SdkEndpoint | undefined;
+}
+
+/**
+ * An endpoint every client sends to, signing with these keys, in `region` unless told another: given to each client
+ * as its configuration, so that neither the environment nor the shared files point it elsewhere.
+ */
+export interface SdkEndpoint {
+  readonly url: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly maxAttempts: number;
 }
 
 /**
@@ -58,7 +71,7 @@ export function sdkSetup(
 }
 
 /** `aws ECR DescribeRegistry eu-west-1 HTTP 400 in 12 ms (AccessDeniedException)` */
-export function describeCall(call: AwsCall): string {
+function describeCall(call: AwsCall): string {
   const attempts = call.attempts > 1 ? ` after ${call.attempts} attempts` : '';
   const error = call.error ? ` (${call.error})` : '';
   return `aws ${call.service} ${call.operation} ${call.region} HTTP ${call.status ?? '-'} in ${call.ms} ms${attempts}${error}`;
@@ -67,11 +80,23 @@ export function describeCall(call: AwsCall): string {
 /** The SDK logs nothing of ours; with `--profile` it would warn that keys are also in the environment. */
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-/** What every client is given: the Region, and with `--profile` the profile (credentials and Region from it). */
-function clientConfig(region: string | undefined, setup: SdkSetup) {
+/**
+ * What every client is given: the Region, with `--profile` the profile (credentials and Region from it), and with an
+ * endpoint the endpoint, its keys and its Region.
+ */
+export function clientConfig(region: string | undefined, setup: SdkSetup) {
+  const { endpoint } = setup;
   return {
     ...(region === undefined ? {} : { region }),
     ...(setup.profile === undefined ? {} : { profile: setup.profile, logger: SILENT_LOGGER }),
+    ...(endpoint === undefined
+      ? {}
+      : {
+          region: region ?? endpoint.region,
+          endpoint: endpoint.url,
+          credentials: endpoint.credentials,
+          maxAttempts: endpoint.maxAttempts,
+        }),
   };
 }
 
@@ -89,7 +114,7 @@ interface Instrumentable {
 }
 
 /** Reports each call of `client` to `setup.onCall`, once per command (its retries included). */
-function instrument<C>(client: C, setup: SdkSetup): C {
+export function instrument<C>(client: C, setup: SdkSetup): C {
   const onCall = setup.onCall;
   if (!onCall) return client;
   const target = client as unknown as Instrumentable;

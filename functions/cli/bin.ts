@@ -5,6 +5,6 @@ if (process.argv[2] === '--version') {
   const { packageVersion } = await import('./version.js');
   process.stdout.write(`ecr-role-reconciler ${packageVersion()}\n`);
 } else {
-  const { runAsProcess } = await import('./main.js');
-  await runAsProcess();
+  const [{ main }, { runAsProcess }] = await Promise.all([import('./main.js'), import('./run-process.js')]);
+  await runAsProcess(main);
 }

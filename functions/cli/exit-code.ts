@@ -6,7 +6,7 @@ import { oneOf } from './args.js';
  * `--fail-on`: the least severe finding that makes the exit code 2. `any` (the default) is any finding, `never` is
  * never (the exit code is then 0 unless the command could not run).
  */
-export const FAIL_ON_LEVELS = ['high', 'medium', 'low', 'warning', 'any', 'never'] as const;
+const FAIL_ON_LEVELS = ['high', 'medium', 'low', 'warning', 'any', 'never'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
 export const FAIL_ON_HELP = `  --fail-on LEVEL      Exit 2 only for a finding at or above LEVEL: high, medium, low, warning, any
@@ -16,7 +16,8 @@ export const FAIL_ON_HELP = `  --fail-on LEVEL      Exit 2 only for a finding at
 /** Most severe first. */
 const RANK: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2, warning: 3 };
 
-export function failOnFlag(value: string | undefined): FailOn {
+/** `--fail-on`'s value, `any` when not given; another word is refused, with the level it was probably meant to be. */
+export function parseFailOn(value: string | undefined): FailOn {
   return oneOf('fail-on', value, FAIL_ON_LEVELS, 'any');
 }
 

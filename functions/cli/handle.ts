@@ -1,26 +1,27 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileAlertStore } from '../adapters/file-alert-store.js';
+import { type HandleResult, UndeliveredAlertsError } from '../app/event/handle-event.js';
+import { handleWithGrace, InProcessRecheckScheduler } from '../app/recheck/in-process.js';
+import { createReconcileDeps } from '../app/reconcile-deps.js';
+import { createTelemetry } from '../app/telemetry.js';
 import type { Clock } from '../clock.js';
-import { type Config, ENV, loadConfig } from '../config.js';
-import { EVENT_LIMITS } from '../core/classify.js';
+import { type Config, loadConfig } from '../config.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { UsageError } from '../core/errors.js';
-import type { AlertStore, RecheckRequest } from '../core/ports.js';
+import { EVENT_LIMITS } from '../core/event-bounds.js';
+import type { AlertStore } from '../core/ports.js';
 import { assertKnownRegions } from '../core/regions.js';
 import type { FindingCode, Severity } from '../core/types.js';
-import { createReconcileDeps } from '../handlers/deps.js';
-import { type HandleResult, handleEvent, UndeliveredAlertsError } from '../handlers/handle-event.js';
-import { createTelemetry, type Telemetry } from '../handlers/telemetry.js';
-import { type ReconcileDeps, type ReconcileLog, reconcile } from '../reconcile/reconcile.js';
+import { ConfigError, ENV, GRACE_SECONDS } from '../settings.js';
 import { AWS_FLAGS, AWS_FLAGS_HELP, parseFlags, wholeNumber } from './args.js';
 import { assertProfileExists, homeRegion, notifierClients, sdkSetup } from './aws.js';
-import { exitCodeFor, FAIL_ON_HELP, failOnFlag } from './exit-code.js';
+import { exitCodeFor, FAIL_ON_HELP, parseFailOn } from './exit-code.js';
 import { stderrLog } from './log.js';
 import type { Output } from './output.js';
 import { cliAccountReader } from './reader.js';
 
-export const HANDLE_HELP = `Usage: ecr-role-reconciler handle <event.json>... [--state-file FILE] [--grace-seconds N] [options]
+const HANDLE_HELP = `Usage: ecr-role-reconciler handle <event.json>... [--state-file FILE] [--grace-seconds N] [options]
 
 Runs exactly the Lambda handler path for each event file (an event as EventBridge delivers it):
 parse, classify, reconcile when relevant, and announce each change once. Prints one JSON object
@@ -54,10 +55,10 @@ nothing is read and the alert state says which findings are open), 1 an event fi
 handled (the others still are).`;
 
 /** The largest event EventBridge delivers, as JSON in UTF-8 bytes (the handler refuses larger ones as malformed). */
-export const MAX_EVENT_BYTES = EVENT_LIMITS.eventBytes;
+const MAX_EVENT_BYTES = EVENT_LIMITS.eventBytes;
 
 /** What `handle` prints per event: the handler's result, and which findings are open for the event's account. */
-export interface HandleOutput extends HandleResult {
+interface HandleOutput extends HandleResult {
   /**
    * The codes of the findings open after this event: the report's when the account was read, else those the alert
    * state holds open for the event's account (an event handled before, or ignored). `null` when nothing was read
@@ -93,12 +94,12 @@ export async function handleCommand(
     output.err(`error: give at least one event file.\n\n${HANDLE_HELP}`);
     return EXIT_CODES.couldNotRun;
   }
-  const graceSeconds = wholeNumber('grace-seconds', values['grace-seconds'], 0, { min: 0, max: 900 });
-  const failOn = failOnFlag(values['fail-on']);
+  const graceSeconds = wholeNumber('grace-seconds', values['grace-seconds'], 0, GRACE_SECONDS);
+  const failOn = parseFailOn(values['fail-on']);
   const loaded = loadConfig(env);
   if (loaded.regions) assertKnownRegions(loaded.regions, ENV.regions);
   const noAlerts = values['no-alerts'] === true;
-  if (!noAlerts && !hasAlertChannel(loaded)) throw new UsageError(NO_CHANNEL);
+  if (!noAlerts && !hasAlertChannel(loaded)) throw new ConfigError(ENV.alertTopicArn, NO_CHANNEL);
   const config: Config = noAlerts
     ? {
         ...loaded,
@@ -127,12 +128,12 @@ export async function handleCommand(
   // Without a channel nothing is announced, so nothing can be announced twice: an event seen before is read again,
   // and the result always describes the account.
   const store = noAlerts ? withoutEventMemory(fileStore) : fileStore;
-  const rechecks: RecheckRequest[] = [];
+  // Locally the grace delay is a pause in this process, then the same re-check the Lambda makes.
+  const rechecks = new InProcessRecheckScheduler();
   const deps = createReconcileDeps(config, {
     reader: cliAccountReader({ homeRegion: sdk ? await homeRegion(env, sdk) : undefined }, sdk),
     store,
-    // Locally the grace delay is a pause in this process, then the same re-check the Lambda makes.
-    recheck: { schedule: async (request) => void rechecks.push(request) },
+    recheck: rechecks,
     log,
     clock,
     clients: sdk ? await notifierClients(sdk) : undefined,
@@ -143,7 +144,7 @@ export async function handleCommand(
   for (const file of positionals) {
     try {
       const event = await readEvent(file);
-      const result = await handleWithGrace(deps, telemetry, event, rechecks, graceSeconds, log);
+      const result = await handleWithGrace(deps, telemetry, event, rechecks);
       const open = await openFindings(result, event, noAlerts ? undefined : fileStore);
       output.out(JSON.stringify({ ...result, openFindings: open?.codes ?? null } satisfies HandleOutput));
       if (exit === EXIT_CODES.inSync) exit = exitCodeFor(open?.severities ?? [], failOn);
@@ -249,37 +250,4 @@ function withoutEventMemory(store: AlertStore): AlertStore {
     deletionTask: (account) => store.deletionTask(account),
     setDeletionTask: (account, task) => store.setDeletionTask(account, task),
   };
-}
-
-/**
- * The handler path, then — where it deferred high findings — the grace delay as a pause in this process and the
- * same re-check the Lambda makes from its queue. Returns the handler's result with the re-check's notifications.
- */
-export async function handleWithGrace(
-  deps: ReconcileDeps,
-  telemetry: Telemetry,
-  event: unknown,
-  rechecks: RecheckRequest[],
-  graceSeconds: number,
-  log: ReconcileLog,
-): Promise<HandleResult> {
-  let result = await handleEvent(deps, telemetry, event);
-  for (const request of rechecks.splice(0)) {
-    log.info('waiting out the grace delay before confirming', {
-      seconds: graceSeconds,
-      eventId: request.eventId,
-    });
-    await deps.clock.sleep(graceSeconds * 1000);
-    const confirmed = await reconcile(deps, {
-      ...request,
-      eventId: `recheck:${request.eventId}`,
-      mode: 'confirm',
-    });
-    result = {
-      ...result,
-      report: confirmed.report ?? result.report,
-      notifications: [...result.notifications, ...confirmed.notifications],
-    };
-  }
-  return result;
 }

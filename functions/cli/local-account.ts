@@ -1,26 +1,31 @@
 import { once } from 'node:events';
 import type { Clock } from '../clock.js';
-import { EXIT_CODES, REPLICATION_ROLE } from '../core/constants.js';
+import { parseArn } from '../core/arn.js';
+import { EXIT_CODES } from '../core/constants.js';
 import { UsageError } from '../core/errors.js';
-import { ANSI_STYLE, PLAIN_STYLE } from '../core/render-text.js';
-import { type LocalAccount, type ReceivedMessage, startLocalAccount } from '../local-account/index.js';
+import { MEMBER_READ_ROLE_NAME } from '../core/permissions.js';
+import {
+  LOCAL_TOPIC_NAME,
+  type LocalAccount,
+  type ReceivedMessage,
+  STARTING_SCENARIO_NAMES,
+  STARTING_SCENARIOS,
+  setUpScenario,
+  startLocalAccount,
+} from '../local-account/index.js';
 import { knownRegions, oneOf, parseFlags, wholeNumber } from './args.js';
 import { colorWanted, type Output, widthOf } from './output.js';
-import { publishedAsText, slackAsText } from './terminal-messages.js';
-
-/** The topic the local account creates at start, for `ALERT_TOPIC_ARN`. */
-export const LOCAL_TOPIC_NAME = 'ecr-replication-role-alerts';
-
-/** The states the local account can start in. */
-export const SCENARIOS = ['empty', 'in-sync', 'role-missing', 'orphaned', 'look-alike'] as const;
-type Scenario = (typeof SCENARIOS)[number];
+import { publishedAsText, slackAsText } from './render/received-messages.js';
+import { ANSI_STYLE, PLAIN_STYLE } from './render/text-style.js';
 
 export const LOCAL_ACCOUNT_HELP = `Usage: ecr-role-reconciler local-account [--port N] [--scenario NAME] [--regions a,b,c] [--latency-ms N]
 
-Serves the embedded local account (ECR, IAM, EC2, STS, SNS wire protocols and a Slack webhook sink) on
-127.0.0.1 until interrupted (Ctrl-C), so that any AWS SDK or CLI can be pointed at it. At start it
-creates the SNS topic ${LOCAL_TOPIC_NAME} and prints what to export; then it prints every Slack
-and SNS message it receives, as a reader sees it. In another terminal:
+Serves the embedded local account (ECR, IAM, EC2, STS, SNS, Organizations wire protocols and a Slack
+webhook sink) on 127.0.0.1 until interrupted (Ctrl-C), so that any AWS SDK or CLI can be pointed at
+it. At start it creates the SNS topic ${LOCAL_TOPIC_NAME} and prints what to export; then it
+prints every Slack and SNS message it receives, as a reader sees it. With --scenario organization it
+also serves member accounts, reached as AWS does: credentials from sts:AssumeRole on their role
+${MEMBER_READ_ROLE_NAME}. In another terminal:
 
   export AWS_ENDPOINT_URL=<printed url> AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   npx ecr-role-reconciler scan
@@ -30,11 +35,7 @@ and SNS message it receives, as a reader sees it. In another terminal:
 Options:
   --port N          Port to listen on, 1 to 65535 (default: any free port)
   --scenario NAME   The state it starts in (default: empty):
-                      empty         no replication, no role
-                      in-sync       us-east-1 replicates to eu-west-1; the role exists
-                      role-missing  ap-southeast-2 replicates to ap-northeast-1; the role is gone
-                      orphaned      the role exists; no Region replicates
-                      look-alike    us-east-1 replicates; a role of that name squats it at /
+${STARTING_SCENARIO_NAMES.map((name) => `                      ${name.padEnd(14)}${STARTING_SCENARIOS[name]}`).join('\n')}
   --regions a,b,c   The account's enabled Regions (default: the 17 enabled by default, plus 4
                     opt-in Regions not enabled)
   --latency-ms N    Delay every answer by N ms (a whole number, at most 60000)
@@ -61,7 +62,7 @@ export async function localAccountCommand(
   const port =
     values.port === undefined ? undefined : wholeNumber('port', values.port, 0, { min: 1, max: 65535 });
   const regions = knownRegions(values.regions, '--regions');
-  const scenario = oneOf('scenario', values.scenario, SCENARIOS, 'empty');
+  const scenario = oneOf('scenario', values.scenario, STARTING_SCENARIO_NAMES, 'empty');
   const latencyMs = wholeNumber('latency-ms', values['latency-ms'], 0, { min: 0, max: 60_000 });
   const style = colorWanted(output, env, values['no-color']) ? ANSI_STYLE : PLAIN_STYLE;
   const width = widthOf(output);
@@ -70,7 +71,7 @@ export async function localAccountCommand(
     if (message.channel === 'slack') {
       output.out(`\n${style.bold('Slack message received')}\n${slackAsText(message.body, { width, style })}`);
     } else {
-      const topic = message.topicArn.split(':').pop();
+      const topic = parseArn(message.topicArn)?.resource ?? message.topicArn;
       const title = `SNS message received on ${topic} (${Object.entries(message.attributes)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')})`;
@@ -91,7 +92,7 @@ export async function localAccountCommand(
     throw error;
   }
   const topicArn = account.createTopic(LOCAL_TOPIC_NAME);
-  const story = setUp(account, scenario);
+  const story = setUpScenario(account, scenario);
 
   output.out(
     [
@@ -108,36 +109,4 @@ export async function localAccountCommand(
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
   await account.close();
   return EXIT_CODES.inSync;
-}
-
-/** Puts the account in the scenario's state; says what that is. */
-function setUp(account: LocalAccount, scenario: Scenario): string {
-  const enabled = [...account.state.regions.entries()]
-    .filter(([, status]) => status !== 'not-opted-in')
-    .map(([name]) => name)
-    .sort();
-  const pick = (wanted: string, fallback: string | undefined) =>
-    enabled.includes(wanted) ? wanted : (fallback ?? wanted);
-  const near = pick('us-east-1', enabled[0]);
-  const far = pick('ap-southeast-2', enabled.at(-1));
-  const to = (region: string) => [{ destinations: [{ region, registryId: account.accountId }] }];
-  switch (scenario) {
-    case 'empty':
-      return 'scenario empty: no replication, no role';
-    case 'in-sync':
-      // ECR creates the role when replication is first configured, as AWS does.
-      account.putReplication(near, to(near === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'));
-      return `scenario in-sync: ${near} replicates, the role exists`;
-    case 'role-missing':
-      account.putReplication(far, to(far === 'ap-northeast-1' ? 'ap-southeast-2' : 'ap-northeast-1'));
-      account.deleteRoleOutOfBand(REPLICATION_ROLE.name);
-      return `scenario role-missing: ${far} replicates, the role is missing`;
-    case 'orphaned':
-      account.createServiceLinkedRole();
-      return 'scenario orphaned: the role exists, no Region replicates';
-    case 'look-alike':
-      account.createRole({ name: REPLICATION_ROLE.name, path: '/', trustedService: 'ec2.amazonaws.com' });
-      account.putReplication(near, to(near === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'));
-      return `scenario look-alike: ${near} replicates, a look-alike role squats the name`;
-  }
 }

@@ -3,15 +3,12 @@ import { type Clock, systemClock } from '../clock.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { AwsCallError, UsageError } from '../core/errors.js';
 import { closestMatch } from '../core/suggest.js';
-import { type Output, processOutput } from './output.js';
+import type { Output } from './output.js';
 import { packageVersion } from './version.js';
 
-type Command = (
-  args: readonly string[],
-  output: Output,
-  env: Readonly<Record<string, string | undefined>>,
-  clock: Clock,
-) => Promise<number>;
+type Env = Readonly<Record<string, string | undefined>>;
+
+type Command = (args: readonly string[], output: Output, env: Env, clock: Clock) => Promise<number>;
 
 // Each command's module is imported only when that command runs: `--help` and `--version` load no command and no
 // AWS SDK client, and `scan` does not load what `handle`, `demo` or `local-account` need.
@@ -26,7 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   demo: {
     summary: 'play the story on a simulated account: nothing touches AWS (npm start)',
-    load: async () => (await import('./demo.js')).demoCommand,
+    load: async () => (await import('../local-account/demo.js')).demoCommand,
   },
   'local-account': {
     summary: 'serve the embedded local account until stopped; print the messages it receives',
@@ -38,7 +35,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
 };
 
-export const HELP = `Usage: ecr-role-reconciler <command> [options]
+const HELP = `Usage: ecr-role-reconciler <command> [options]
 
 Keeps the ECR replication service-linked role (AWSServiceRoleForECRReplication) in step with
 replication in every Region: reports a missing, orphaned, look-alike or drifted role.
@@ -53,11 +50,14 @@ Run \`ecr-role-reconciler <command> --help\` for a command's options,
 (\`ecr-role-reconciler scan --no-color\`).
 Exit codes: 0 in sync, 2 findings reported, 1 could not run.`;
 
-/** Runs one command line; returns the exit code. Never throws. Time enters here: `clock` is the run's only clock. */
+/**
+ * Runs one command line; returns the exit code. Never throws. The environment is given (by `run-process.ts` for a
+ * real process), never read here; time enters here: `clock` is the run's only clock.
+ */
 export async function main(
   argv: readonly string[],
-  output: Output = processOutput,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  output: Output,
+  env: Env,
   clock: Clock = systemClock,
 ): Promise<number> {
   const [name, ...args] = argv;
@@ -77,7 +77,7 @@ export async function main(
   try {
     return await (await command.load())(args, output, env, clock);
   } catch (error) {
-    output.err(describeFailure(error));
+    output.err(await describeFailure(error));
     return EXIT_CODES.couldNotRun;
   }
 }
@@ -94,21 +94,20 @@ function unknownCommand(name: string, args: readonly string[]): string {
   return `Unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''}\n\n${HELP}`;
 }
 
-function describeFailure(error: unknown): string {
+/**
+ * `error: <what to fix>` for a wrong input or setting, or an AWS call that failed; else what went wrong. The settings
+ * module (with Zod) is loaded only here, once a command failed: `--help` and `--version` do without it.
+ */
+async function describeFailure(error: unknown): Promise<string> {
   if (error instanceof UsageError || error instanceof AwsCallError) return `error: ${error.message}`;
+  const { ConfigError } = await import('../settings.js');
+  if (error instanceof ConfigError) return `error: ${error.message}`;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `error: could not run: ${message}`;
 }
 
-/**
- * Runs this process's command line (the `bin`, or `node main.js`). On Node 20 the AWS SDK prints a
- * `NodeVersionSupportWarning` block (its releases after the first week of January 2027 need Node 22) on stderr before
- * any output: that speaks to whoever picks the SDK release, which for this CLI is the package, not its user, and the
- * CLI runs on Node 20 as it is. So the CLI turns it off, unless the user set the variable (to `false` to see it).
- */
-export async function runAsProcess(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.exitCode = await main(process.argv.slice(2));
+// Run as a script (`node --import tsx functions/cli/main.ts …`): the same as the installed command. `main` is handed
+// over rather than imported back, which would wait on this module's own top-level await forever.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await (await import('./run-process.js')).runAsProcess(main);
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runAsProcess();

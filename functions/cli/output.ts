@@ -20,7 +20,10 @@ export const processOutput: Output = {
   },
 };
 
-/** The width text is wrapped to when stdout is not a terminal (a file, a pipe, a CI log). */
+/**
+ * The width text is wrapped to when stdout is not a terminal (a file, a pipe, a CI log), and the renderers' (`render/`)
+ * when given none.
+ */
 export const DEFAULT_WIDTH = 100;
 
 /** The width to wrap text to: the terminal's, else {@link DEFAULT_WIDTH}. */

@@ -4,7 +4,7 @@ import { iamPolicyFor, MEMBER_READ_ROLE_NAME, POLICY_PURPOSES } from '../core/pe
 import { oneOf, parseFlags } from './args.js';
 import type { Output } from './output.js';
 
-export const POLICY_HELP = `Usage: ecr-role-reconciler policy [--for scan|organization|deploy]
+const POLICY_HELP = `Usage: ecr-role-reconciler policy [--for scan|organization|deploy]
 
 Prints the least-privilege IAM policy (JSON) a person or a CI job needs, ready for
 \`aws iam create-policy --policy-document file://policy.json\`. Read-only, except deploy.

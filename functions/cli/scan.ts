@@ -3,21 +3,25 @@ import { dirname, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { EXIT_CODES } from '../core/constants.js';
 import { UsageError } from '../core/errors.js';
-import { renderReportCsv } from '../core/render-csv.js';
-import { ANSI_STYLE, PLAIN_STYLE, renderFindingsText, renderReportText } from '../core/render-text.js';
-import type { Report } from '../core/types.js';
 import { DEFAULT_CONCURRENCY } from '../reconcile/observe.js';
 import { scanAccount } from '../reconcile/scan.js';
 import { AWS_FLAGS, AWS_FLAGS_HELP, knownRegions, oneOf, parseFlags, seconds, wholeNumber } from './args.js';
 import { assertProfileExists, homeRegion, type SdkSetup, sdkSetup } from './aws.js';
-import { exitCodeFor, FAIL_ON_HELP, failOnFlag } from './exit-code.js';
+import { exitCodeFor, FAIL_ON_HELP, parseFailOn } from './exit-code.js';
 import { colorWanted, type Output, progress, widthOf } from './output.js';
 import { cliAccountReader } from './reader.js';
+import { renderReportCsv } from './render/report-csv.js';
+import { renderFindingsText, renderReportText } from './render/report-text.js';
+import { ANSI_STYLE, PLAIN_STYLE } from './render/text-style.js';
+import { ACCOUNTS_FLAGS, ACCOUNTS_FLAGS_HELP, accountsWanted, scanAccounts } from './scan-accounts.js';
 
-export const SCAN_HELP = `Usage: ecr-role-reconciler scan [--regions a,b,c] [--format table|json|csv] [options]
+const SCAN_HELP = `Usage: ecr-role-reconciler scan [--regions a,b,c] [--format table|json|csv] [options]
+       ecr-role-reconciler scan --accounts ID,ID | --organization [options]
 
 Reads the account in every Region and reports whether the ECR replication service-linked role
-(AWSServiceRoleForECRReplication) is as it should be. Read-only.
+(AWSServiceRoleForECRReplication) is as it should be. Read-only. With --accounts or
+--organization, reads many accounts: the caller's with its credentials, every other one through
+its read role; the JSON report then lists each account's report, the skipped accounts and counts.
 
 Options:
   --regions a,b,c      Regions to read (default: every Region enabled for the account); a name no
@@ -31,6 +35,7 @@ ${FAIL_ON_HELP}
   --quiet              The findings only, nothing when in sync (table format)
   --concurrency N      Regions read at once, a whole number from 1 to 100 (default: ${DEFAULT_CONCURRENCY})
   --timeout SECONDS    Per-Region read timeout, retries included: more than 0, at most 300 (default: 10)
+${ACCOUNTS_FLAGS_HELP}
 ${AWS_FLAGS_HELP}
   -h, --help           Show this help
 
@@ -39,7 +44,7 @@ environment keys...). AWS_ENDPOINT_URL points the SDK at another endpoint, such 
 account that \`ecr-role-reconciler local-account\` serves.
 
 The table wraps to the terminal's width (100 columns when stdout is not a terminal).
-Exit codes: 0 in sync, 2 findings reported (see --fail-on), 1 could not run.`;
+Exit codes: 0 in sync (every account read), 2 findings reported (see --fail-on), 1 could not run.`;
 
 /** `scan`: one read-only reconcile, printed. Returns the exit code. */
 export async function scanCommand(
@@ -56,6 +61,7 @@ export async function scanCommand(
     quiet: { type: 'boolean' },
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
+    ...ACCOUNTS_FLAGS,
     ...AWS_FLAGS,
   });
   if (values.help) {
@@ -63,15 +69,39 @@ export async function scanCommand(
     return EXIT_CODES.inSync;
   }
   const format = oneOf('format', values.format, ['table', 'json', 'csv'] as const, 'table');
-  const failOn = failOnFlag(values['fail-on']);
+  const failOn = parseFailOn(values['fail-on']);
   const regions = knownRegions(values.regions, '--regions');
   const concurrency = wholeNumber('concurrency', values.concurrency, DEFAULT_CONCURRENCY, {
     min: 1,
     max: 100,
   });
   const timeoutSeconds = seconds('timeout', values.timeout, 10, 300);
+  const accounts = accountsWanted(values);
   if (values.output !== undefined) await assertWritable(values.output);
   await assertProfileExists(env, values.profile);
+  const style = colorWanted(output, env, values['no-color']) ? ANSI_STYLE : PLAIN_STYLE;
+  if (accounts !== undefined) {
+    return scanAccounts(
+      {
+        accounts,
+        flags: values,
+        regions,
+        concurrency,
+        timeoutSeconds,
+        format,
+        quiet: values.quiet === true,
+        failOn,
+        style,
+        sdk: sdkSetup(values, output, clock),
+        env,
+        writeReport: async (report) => {
+          if (values.output !== undefined) await writeReport(values.output, report);
+        },
+      },
+      output,
+      clock,
+    );
+  }
   const sdk: SdkSetup | undefined =
     values.profile !== undefined || values.debug ? sdkSetup(values, output, clock) : undefined;
 
@@ -90,7 +120,6 @@ export async function scanCommand(
   }).finally(() => bar.end());
 
   if (values.output !== undefined) await writeReport(values.output, report);
-  const style = colorWanted(output, env, values['no-color']) ? ANSI_STYLE : PLAIN_STYLE;
   if (format === 'json') output.out(JSON.stringify(report, null, 2));
   // Each row ends in CRLF (RFC 4180); `out` adds the last LF.
   else if (format === 'csv') output.out(renderReportCsv(report).slice(0, -1));
@@ -127,7 +156,7 @@ async function assertWritable(file: string): Promise<void> {
   }
 }
 
-async function writeReport(file: string, report: Report): Promise<void> {
+async function writeReport(file: string, report: unknown): Promise<void> {
   try {
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
   } catch (error) {

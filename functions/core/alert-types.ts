@@ -45,10 +45,27 @@ export interface TriggerContext {
   readonly userAgent?: string | undefined;
 }
 
+/**
+ * Why an alert closed when the finding was not seen to clear: the account left the watch (organization mode), so
+ * its open alerts are closed once, saying so, never as fixed.
+ */
+export interface AccountDeparture {
+  readonly kind: 'account-departed';
+  /** The account's state in the organization (`SUSPENDED`, `CLOSED`…); `null` when it left the organization. */
+  readonly state: string | null;
+}
+
 /** One message to send: a transition of one finding. */
 export interface Notification {
   readonly transition: TransitionKind;
   readonly account: string;
+  /**
+   * The account's name in its organization: shown as `<name> (<id>)`. Absent or `null` when unknown (always in
+   * single-account mode): the account is then shown by its id alone, as it always was.
+   */
+  readonly accountName?: string | null | undefined;
+  /** Set on a `resolved` alert closed because the account is no longer watched, not because it was fixed. */
+  readonly departure?: AccountDeparture | undefined;
   /** The current finding, or for `resolved` the finding as last announced. */
   readonly finding: AnnouncedFinding;
   readonly observedAt: string;

@@ -12,7 +12,10 @@ export class AwsCallError extends Error {
   }
 }
 
-/** The input or configuration is wrong; the message says what and how to fix it. */
+/**
+ * The input is wrong (a flag, an option, an event file); the message says what and how to fix it. A setting the
+ * reconciler cannot use (an environment variable, a construct prop) is a `ConfigError` (`functions/settings.ts`).
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

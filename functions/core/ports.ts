@@ -1,5 +1,5 @@
 import type { AlertRecord, Notification, TriggerContext } from './alert-types.js';
-import type { DeletionTask, RegistryRead, RoleRead } from './types.js';
+import type { AwsError, DeletionTask, RegistryRead, RoleRead } from './types.js';
 
 /**
  * A Region's opt-in status for the account: `enabled` (enabled by default, or opted in), `not-enabled`, or
@@ -78,4 +78,47 @@ export interface RecheckRequest {
   readonly account: string;
   readonly eventId: string;
   readonly trigger?: TriggerContext | undefined;
+}
+
+/**
+ * How one account is reached (organization mode): its reader (the caller's own credentials, or a member's read
+ * role), or, when the read role could not be assumed, why, so that the account is reported unread (invariant 1).
+ */
+export type AccountAccess =
+  | { readonly ok: true; readonly reader: AccountReader }
+  | {
+      readonly ok: false;
+      readonly partition: string;
+      readonly roleArn: string;
+      readonly error: AwsError;
+    };
+
+/** What organization mode keeps of one account besides its alerts. */
+export interface AccountEntry {
+  readonly account: string;
+  /** Its name in the organization, as the last sweep saw it; `null` when never seen. */
+  readonly name: string | null;
+  /**
+   * Set while the account may have open alerts (a random token, renewed on every marking, so that clearing it is a
+   * compare-and-set); `null` when it has none. The sweep finds departed accounts' alerts through it.
+   */
+  readonly openAlertsMark: string | null;
+}
+
+/**
+ * One small entry per account of an organization (organization mode): its name, for the alerts of reconciles that
+ * an event started, and whether it may have open alerts, for the sweep to close those of accounts that left.
+ * Implemented beside the alert records (the DynamoDB table, the state file). Failures to reach it throw.
+ */
+export interface AccountRegister {
+  /** The account's entry; `undefined` when it has none. */
+  accountEntry(account: string): Promise<AccountEntry | undefined>;
+  /** Every entry, sorted by account (all pages). */
+  accountEntries(): Promise<AccountEntry[]>;
+  /** Records the account's name (creating its entry when needed). */
+  setAccountName(account: string, name: string): Promise<void>;
+  /** Marks the account as having open alerts, with a new token, whatever the previous one. */
+  markOpenAlerts(account: string): Promise<void>;
+  /** Clears the mark if it is still `mark`: `false` when it was renewed meanwhile (then it stays). */
+  clearOpenAlertsMark(account: string, mark: string): Promise<boolean>;
 }

@@ -1,35 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
-import { EVENT_ID_PATTERN as EVENT_ID, EVENT_LIMITS, EVENT_TEXT_LIMITS } from '../core/classify.js';
-import { DeliveryError, reconcile } from '../reconcile/reconcile.js';
-import { lambdaParts } from './event.js';
-
-const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const optionalText = (max: number) => z.optional(z.string().check(z.maxLength(max)));
-
-/** What `SqsRecheckScheduler` sends, bounded as the event it came from was (`EVENT_LIMITS`, `EVENT_TEXT_LIMITS`). */
-const RecheckMessage = z.object({
-  account: z.string().check(z.regex(/^\d{12}$/)),
-  eventId: z.string().check(z.regex(EVENT_ID)),
-  trigger: z.optional(
-    z.object({
-      eventId: z.string().check(z.regex(EVENT_ID)),
-      eventName: text(EVENT_LIMITS.eventName),
-      eventTime: text(EVENT_LIMITS.time),
-      eventSource: optionalText(EVENT_LIMITS.eventSource),
-      awsRegion: text(EVENT_LIMITS.region),
-      actorArn: optionalText(EVENT_TEXT_LIMITS.actorArn),
-      sourceIPAddress: optionalText(EVENT_TEXT_LIMITS.sourceIPAddress),
-      userAgent: optionalText(EVENT_TEXT_LIMITS.userAgent),
-    }),
-  ),
-});
+import { lambdaParts } from '../app/lambda-parts.js';
+import { confirmRecheck } from '../app/recheck/confirm.js';
+import { decodeRecheckMessage } from '../app/recheck/message.js';
+import { DeliveryError } from '../reconcile/reconcile.js';
 
 /**
- * The grace re-check (safety invariant 3): the same reconcile, reading the state afresh, now announcing what it
- * finds. A message that fails is reported back alone (a partial batch response), so SQS retries just that one and
- * then moves it to the DLQ.
+ * The grace re-check (safety invariant 3) of each message `SqsRecheckScheduler` sent. A message that fails is
+ * reported back alone (a partial batch response), so SQS retries just that one and then moves it to the DLQ.
  *
  * The messages are re-checked one after the other, as they come: each reconcile reads and announces the whole
  * account. A batch where every message failed is reported back the same way, message by message, rather than
@@ -39,16 +17,11 @@ const RecheckMessage = z.object({
  * @see https://github.com/aws-powertools/powertools-lambda-typescript/tree/main/packages/batch
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  const { deps, telemetry, metrics, logger } = lambdaParts();
+  // The function's entry: the one place it reads its environment, handed to the parts built once per container.
+  const { deps, telemetry, metrics, logger } = lambdaParts(process.env);
   const recheck = async (record: SQSRecord): Promise<void> => {
     try {
-      const message = RecheckMessage.parse(JSON.parse(record.body));
-      const outcome = await reconcile(deps, {
-        account: message.account,
-        eventId: `recheck:${message.eventId}`,
-        mode: 'confirm',
-        trigger: message.trigger,
-      });
+      const outcome = await confirmRecheck(deps, decodeRecheckMessage(record.body));
       if (outcome.report) telemetry.reconciled(outcome.report, outcome.notifications);
     } catch (error) {
       // An alert not delivered still counts what the reconcile saw and told.

@@ -1,133 +1,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Clock, systemClock } from '../clock.js';
-import { REPLICATION_ROLE } from '../core/constants.js';
+import { systemClock } from '../clock.js';
+import { createReadRole, memberHandle, shapingOf } from './account-handle.js';
+import { listingWith, startingAccounts } from './directory-setup.js';
 import {
-  type ApiRequest,
-  account,
-  ec2,
-  ecr,
-  iam,
-  jsonError,
-  type Published,
-  type Queued,
-  queryError,
-  restJsonError,
-  sns,
-  sqs,
-  sts,
-  type WireResponse,
-} from './protocols.js';
-import {
-  AccountState,
-  ApiError,
-  DEFAULT_ENABLED_REGIONS,
-  DEFAULT_NOT_OPTED_IN,
-  type OptInStatus,
-  type ReplicationRule,
-  trustPolicyFor,
-} from './state.js';
-
-/**
- * What a matched call answers instead of its result, as the service itself would word it:
- * - `throttle`, `access-denied`, `server-error`: the service's own code for each (ECR `ThrottlingException`, EC2
- *   `RequestLimitExceeded`, the Account API `TooManyRequestsException`, IAM/STS/SNS `Throttling`…);
- * - `timeout`: no answer at all, until the caller gives up;
- * - `unrecognized-client`: the service's answer to credentials it does not recognize (ECR and the Account API
- *   `UnrecognizedClientException`, EC2 `AuthFailure`, the query services `InvalidClientTokenId`): a bad or expired
- *   token, while the Region's opt-in status stays what it is;
- * - `not-enabled`: the same answer, and when the fault names a Region, that Region is also not enabled as far as
- *   the account's Region lists can tell (EC2 `DescribeRegions` says `not-opted-in`, the Account API `ListRegions`
- *   says `DISABLED`) for as long as the fault stands: a Region the account has not enabled.
- */
-export type Fault =
-  | 'throttle'
-  | 'access-denied'
-  | 'server-error'
-  | 'timeout'
-  | 'unrecognized-client'
-  | 'not-enabled';
-
-/** Which calls a fault or a latency applies to; an unset field matches any. */
-export interface CallMatch {
-  readonly service?: string;
-  readonly region?: string;
-  readonly operation?: string;
-}
-
-export interface Call {
-  readonly service: string;
-  readonly operation: string;
-  readonly region: string;
-  readonly at: number;
-  /** The access key id the request was signed with (from its SigV4 `Credential`): which credentials were used. */
-  readonly accessKeyId: string;
-}
-
-/** A message the local account received, as a reader would get it: a Slack webhook post or an SNS publish. */
-export type ReceivedMessage =
-  | { readonly channel: 'slack'; readonly path: string; readonly body: unknown }
-  | ({ readonly channel: 'sns' } & Published);
-
-export interface SlackResponse {
-  readonly status: number;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  /** Never answer: the caller's timeout has to end the request. */
-  readonly hang?: boolean;
-}
-
-export interface LocalAccountOptions {
-  readonly account?: string;
-  /** The account's Regions; names alone are enabled. Default: the 17 default Regions plus 4 not opted in. */
-  readonly regions?: readonly (string | { name: string; optInStatus?: OptInStatus })[] | undefined;
-  /** Delay before every AWS answer, in ms. */
-  readonly latencyMs?: number | undefined;
-  readonly port?: number | undefined;
-  /** Stamps roles and calls. Default: the system clock. */
-  readonly clock?: Clock | undefined;
-  /** Told of each Slack message and SNS publish received, as it is received (e.g. to print it). */
-  readonly onMessage?: ((message: ReceivedMessage) => void) | undefined;
-}
-
-/** The local account: a running endpoint and the handles to shape its state for a scenario. */
-export interface LocalAccount {
-  readonly url: string;
-  readonly accountId: string;
-  readonly slackWebhookUrl: string;
-  readonly state: AccountState;
-  readonly calls: readonly Call[];
-  readonly published: readonly Published[];
-  /** Messages sent to the queues made with `createQueue`, in order. */
-  readonly queued: readonly Queued[];
-  readonly slackMessages: readonly { readonly path: string; readonly body: unknown }[];
-  resetCalls(): void;
-  putReplication(region: string, rules: readonly ReplicationRule[]): void;
-  clearReplication(region: string): void;
-  createServiceLinkedRole(): void;
-  /** Removes a role whatever it is, as drift would (AWS itself would refuse a service-linked one in use). */
-  deleteRoleOutOfBand(name: string): void;
-  createRole(role: { name: string; path: string; trustedService: string }): void;
-  /** Attaches a policy bypassing the protection of service-linked roles, to simulate policy drift. */
-  attachPolicy(roleName: string, policyArn: string): void;
-  putInlinePolicy(roleName: string, policyName: string): void;
-  setRoleLastUsed(date: string, region: string): void;
-  createTopic(name: string, region?: string): string;
-  /** A queue that accepts `SendMessage`; returns its URL, on this endpoint as SQS's own URLs are on theirs. */
-  createQueue(name: string): string;
-  setFault(fault: CallMatch & { fault: Fault; times?: number }): void;
-  clearFaults(): void;
-  setLatency(ms: number, match?: CallMatch): void;
-  slackRespond(...responses: SlackResponse[]): void;
-  close(): Promise<void>;
-}
-
-const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
-/** The services that speak AWS JSON (errors in `__type`); the others speak the query protocol (errors in XML). */
-const JSON_SERVICES: ReadonlySet<string> = new Set(['ecr', 'sqs']);
-/** The services that speak REST-JSON (the operation in the path, the error code in `x-amzn-errortype`). */
-const REST_JSON_SERVICES: ReadonlySet<string> = new Set(['account']);
+  type CallMatch,
+  expiredToken,
+  type FaultRule,
+  faultError,
+  matches,
+  optInStatuses,
+  sameMatch,
+  unrecognizedClient,
+} from './faults.js';
+import { assumedAccount, parseRequest, readBody, safeJson } from './requests.js';
+import { route, type ServedAccount } from './router.js';
+import type { Published } from './services/sns.js';
+import type { Queued } from './services/sqs.js';
+import { callerOf } from './services/sts.js';
+import { errorResponse, type WireResponse } from './services/wire.js';
+import { type Session, Sessions } from './sessions.js';
+import { AccountState, ApiError } from './state.js';
+import type { Call, LocalAccount, LocalAccountOptions, SlackResponse } from './types.js';
 
 /**
  * Starts the local account on 127.0.0.1: one endpoint for every service, routed by the SigV4 credential scope
@@ -138,21 +33,38 @@ const REST_JSON_SERVICES: ReadonlySet<string> = new Set(['account']);
  */
 export async function startLocalAccount(options: LocalAccountOptions = {}): Promise<LocalAccount> {
   const clock = options.clock ?? systemClock;
-  const state = new AccountState(
-    options.account ?? '123456789012',
-    options.regions ?? [
-      ...DEFAULT_ENABLED_REGIONS,
-      ...DEFAULT_NOT_OPTED_IN.map((name) => ({ name, optInStatus: 'not-opted-in' as const })),
-    ],
-    clock,
-  );
+  const { directory, caller, regions } = startingAccounts(options, clock);
+  const { state } = caller;
+  const organization = directory.organization;
+  const sessions = new Sessions();
   const calls: Call[] = [];
   const published: Published[] = [];
   const queued: Queued[] = [];
   const slackMessages: { path: string; body: unknown }[] = [];
   const slackQueue: SlackResponse[] = [];
-  let faults: (CallMatch & { fault: Fault; times?: number })[] = [];
+  let faults: FaultRule[] = [];
   let latencies: (CallMatch & { ms: number })[] = options.latencyMs ? [{ ms: options.latencyMs }] : [];
+
+  /** What a request signed with `session`'s key (or any other key) is served from, or its credentials' refusal. */
+  const served = (
+    { accessKeyId, service }: { accessKeyId: string; service: string },
+    session: Session | undefined,
+    account: string,
+  ): ServedAccount | ApiError => {
+    const record = directory.get(account);
+    if (!record || sessions.isRevoked(accessKeyId)) return unrecognizedClient(service);
+    if (session && clock.now().getTime() >= session.expiresAt) return expiredToken(service);
+    return {
+      state: record.state,
+      published,
+      queued,
+      optInStatuses: () => optInStatuses(record.state.regions, faults, record.id),
+      caller: callerOf(session, state.accountId),
+      directory,
+      sessions,
+      now: () => clock.now(),
+    };
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -167,60 +79,37 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
 
     const request = parseRequest(req, body);
     if (!request) return send(res, { status: 400, headers: {}, body: 'not a signed AWS request' });
-    calls.push({
+    // One map lookup names the account, however many are served: a key STS issued is its role's account's.
+    const session = sessions.find(request.accessKeyId);
+    const account = session?.account ?? state.accountId;
+    const call = {
       service: request.service,
       operation: request.operation,
       region: request.region,
       at: clock.now().getTime(),
       accessKeyId: request.accessKeyId,
-    });
+      account: assumedAccount(request) ?? account,
+    };
+    calls.push(call);
 
-    const delay = latencies.filter((latency) => matches(latency, request)).reduce((sum, l) => sum + l.ms, 0);
+    const delay = latencies.filter((latency) => matches(latency, call)).reduce((sum, l) => sum + l.ms, 0);
     if (delay > 0) await sleep(delay);
 
-    const fault = faults.find((candidate) => matches(candidate, request));
+    // Credentials are checked first, as AWS authenticates a request before anything else.
+    const target = served(request, session, account);
+    if (target instanceof ApiError) return send(res, errorResponse(request.service, target));
+    const fault = faults.find((candidate) => matches(candidate, call));
     if (fault?.times !== undefined && --fault.times <= 0) faults = faults.filter((f) => f !== fault);
     if (fault?.fault === 'timeout') return; // never answered: the caller's timeout ends it, or close() does
     try {
       if (fault) throw faultError(fault.fault, request.service);
       const publishedBefore = published.length;
-      send(res, dispatch(request));
+      send(res, route(request, target));
       for (const message of published.slice(publishedBefore))
         options.onMessage?.({ channel: 'sns', ...message });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       send(res, errorResponse(request.service, error));
-    }
-  }
-
-  /** The account's Regions as its Region lists report them: a `not-enabled` fault naming a Region disables it. */
-  function optInStatuses(): ReadonlyMap<string, OptInStatus> {
-    const statuses = new Map(state.regions);
-    for (const fault of faults) {
-      if (fault.fault === 'not-enabled' && fault.region !== undefined)
-        statuses.set(fault.region, 'not-opted-in');
-    }
-    return statuses;
-  }
-
-  function dispatch(request: ApiRequest): WireResponse {
-    switch (request.service) {
-      case 'ecr':
-        return ecr(state, request);
-      case 'iam':
-        return iam(state, request);
-      case 'sts':
-        return sts(state, request);
-      case 'sns':
-        return sns(state, request, published);
-      case 'ec2':
-        return ec2(optInStatuses(), request);
-      case 'account':
-        return account(optInStatuses(), request);
-      case 'sqs':
-        return sqs(state, request, queued);
-      default:
-        throw new ApiError('UnknownService', `The local account does not serve ${request.service}.`);
     }
   }
 
@@ -244,6 +133,11 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
     });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const recordOf = (id: string) => {
+    const record = directory.get(id);
+    if (!record) throw new Error(`account ${id} is not served by this local account`);
+    return record;
+  };
 
   return {
     url,
@@ -255,16 +149,35 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
     queued,
     slackMessages,
     resetCalls: () => void calls.splice(0),
-    putReplication: (region, rules) => state.putReplication(region, rules),
-    clearReplication: (region) => state.putReplication(region, []),
-    createServiceLinkedRole: () => void state.createServiceLinkedRole(),
-    deleteRoleOutOfBand: (name) => void state.roles.delete(name.toLowerCase()),
-    createRole: ({ name, path, trustedService }) =>
-      void state.createRole(name, path, trustPolicyFor(trustedService)),
-    attachPolicy: (roleName, policyArn) => void state.role(roleName).attached.push(policyArn),
-    putInlinePolicy: (roleName, policyName) => void state.role(roleName).inline.set(policyName, '{}'),
-    setRoleLastUsed: (date, region) => {
-      state.role(REPLICATION_ROLE.name).lastUsed = { date, region };
+    ...shapingOf(state),
+    organizationId: organization?.id,
+    addAccount: ({ id, regions: own, state: organizationState, organization: joins, ...fields }) => {
+      const record = directory.add(new AccountState(id, own ?? regions, clock), {
+        ...fields,
+        organizationState,
+        inOrganization: joins,
+      });
+      return memberHandle(record, state.accountId);
+    },
+    getAccount: (id) => memberHandle(recordOf(id), state.accountId),
+    accountIds: () => directory.ids(),
+    removeAccount: (id) => {
+      if (id === state.accountId) throw new Error("the caller's account cannot be removed");
+      directory.remove(id);
+      organization?.delegatedAdministrators.delete(id);
+      sessions.revokeAccount(id);
+    },
+    createReadRole: (accountId, readRole) =>
+      createReadRole(recordOf(accountId).state, state.accountId, readRole),
+    registerDelegatedAdministrator: (accountId) => {
+      if (!organization) throw new Error("the caller's account belongs to no organization");
+      if (!recordOf(accountId).inOrganization)
+        throw new Error(`account ${accountId} is not in the organization`);
+      organization.delegatedAdministrators.add(accountId);
+    },
+    configureListAccounts: (changes) => {
+      if (!organization) throw new Error("the caller's account belongs to no organization");
+      organization.listing = listingWith(organization.listing, changes);
     },
     createTopic: (name, region = 'us-east-1') => {
       const arn = `arn:aws:sns:${region}:${state.accountId}:${name}`;
@@ -291,120 +204,7 @@ export async function startLocalAccount(options: LocalAccountOptions = {}): Prom
   };
 }
 
-function parseRequest(
-  req: IncomingMessage,
-  body: string,
-): (ApiRequest & { readonly accessKeyId: string }) | undefined {
-  const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
-    req.headers.authorization ?? '',
-  );
-  if (!scope) return undefined;
-  const [, accessKeyId = '', region = '', service = ''] = scope;
-  const target = String(req.headers['x-amz-target'] ?? '');
-  if (REST_JSON_SERVICES.has(service)) {
-    // REST-JSON: `POST /listRegions` → `ListRegions`.
-    const path = new URL(req.url ?? '/', 'http://local').pathname.replace(/^\/+/, '');
-    return {
-      service,
-      region,
-      accessKeyId,
-      operation: path.charAt(0).toUpperCase() + path.slice(1),
-      params: new URLSearchParams(),
-      json: asObject(safeJson(body)),
-    };
-  }
-  if (target) {
-    return {
-      service,
-      region,
-      accessKeyId,
-      operation: target.replace(ECR_TARGET_PREFIX, '').replace(/^.*\./, ''),
-      params: new URLSearchParams(),
-      json: asObject(safeJson(body)),
-    };
-  }
-  const params = new URLSearchParams(body);
-  return { service, region, accessKeyId, operation: params.get('Action') ?? '', params, json: {} };
-}
-
-function faultError(fault: Exclude<Fault, 'timeout'>, service: string): ApiError {
-  switch (fault) {
-    case 'throttle':
-      if (service === 'ecr') return new ApiError('ThrottlingException', 'Rate exceeded');
-      if (service === 'account') return new ApiError('TooManyRequestsException', 'Rate exceeded', 429);
-      if (service === 'ec2') return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-      return new ApiError('Throttling', 'Rate exceeded');
-    case 'access-denied':
-      if (service === 'ecr')
-        return new ApiError('AccessDeniedException', 'User is not authorized to perform this operation');
-      if (service === 'account')
-        return new ApiError('AccessDeniedException', 'User is not authorized to perform this operation', 403);
-      if (service === 'ec2')
-        return new ApiError(
-          'UnauthorizedOperation',
-          'You are not authorized to perform this operation.',
-          403,
-        );
-      return new ApiError('AccessDenied', 'User is not authorized to perform this action', 403);
-    case 'server-error':
-      if (service === 'ecr') return new ApiError('ServerException', 'Service is unavailable', 503);
-      if (service === 'account') return new ApiError('InternalServerException', 'Internal failure', 500);
-      return new ApiError('ServiceUnavailable', 'Service is unavailable', 503);
-    case 'unrecognized-client':
-    case 'not-enabled':
-      return unrecognizedClient(service);
-  }
-}
-
-/** Each service's answer to credentials it does not recognize (a bad or expired token, or a disabled Region). */
-function unrecognizedClient(service: string): ApiError {
-  const invalid = 'The security token included in the request is invalid.';
-  if (service === 'ecr') return new ApiError('UnrecognizedClientException', invalid);
-  if (service === 'account') return new ApiError('UnrecognizedClientException', invalid, 403);
-  if (service === 'ec2')
-    return new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-  return new ApiError('InvalidClientTokenId', invalid, 403);
-}
-
-function errorResponse(service: string, error: ApiError): WireResponse {
-  if (JSON_SERVICES.has(service)) return jsonError(error);
-  if (REST_JSON_SERVICES.has(service)) return restJsonError(error);
-  return queryError(service, error);
-}
-
-function matches(match: CallMatch, request: ApiRequest): boolean {
-  return (
-    (match.service === undefined || match.service === request.service) &&
-    (match.region === undefined || match.region === request.region) &&
-    (match.operation === undefined || match.operation === request.operation)
-  );
-}
-
-function sameMatch(a: CallMatch, b: CallMatch): boolean {
-  return a.service === b.service && a.region === b.region && a.operation === b.operation;
-}
-
 function send(res: ServerResponse, response: WireResponse): void {
   res.writeHead(response.status, { ...response.headers, 'x-amzn-requestid': crypto.randomUUID() });
   res.end(response.body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -21,6 +21,8 @@ export interface Role {
   readonly roleId: string;
   readonly createDate: string;
   readonly trustPolicy: string;
+  /** How long a session of this role may last, in seconds (IAM's `MaxSessionDuration`, 3600 to 43200). */
+  readonly maxSessionDuration: number;
   description: string | undefined;
   readonly serviceLinked: boolean;
   readonly attached: string[];
@@ -34,12 +36,13 @@ export interface DeletionTask {
   readonly usage: readonly { region: string; resources: string[] }[];
 }
 
-/** An IAM or ECR refusal, named as AWS names it; the protocol layer renders it. */
+/** A refusal, named as AWS names it, with the error's own fields (e.g. `Reason`); the protocol layer renders it. */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status = 400,
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -139,13 +142,26 @@ export class AccountState {
     return role;
   }
 
-  createRole(name: string, path: string, trustPolicy: string): Role {
+  createRole(name: string, path: string, trustPolicy: string, maxSessionDuration = 3600): Role {
     if (path.startsWith('/aws-service-role/')) {
       throw new ApiError('ValidationError', `The path ${path} is reserved for service-linked roles.`);
     }
+    if (!Number.isInteger(maxSessionDuration) || maxSessionDuration < 3600 || maxSessionDuration > 43200) {
+      throw new ApiError(
+        'ValidationError',
+        `1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`,
+      );
+    }
     if (this.roles.has(name.toLowerCase()))
       throw new ApiError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
-    const role = this.newRole({ roleName: name, path, trustPolicy, serviceLinked: false, attached: [] });
+    const role = this.newRole({
+      roleName: name,
+      path,
+      trustPolicy,
+      serviceLinked: false,
+      attached: [],
+      maxSessionDuration,
+    });
     this.roles.set(name.toLowerCase(), role);
     return role;
   }
@@ -200,9 +216,11 @@ export class AccountState {
   }
 
   private newRole(
-    fields: Pick<Role, 'roleName' | 'path' | 'trustPolicy' | 'serviceLinked' | 'attached'>,
+    fields: Pick<Role, 'roleName' | 'path' | 'trustPolicy' | 'serviceLinked' | 'attached'> &
+      Partial<Pick<Role, 'maxSessionDuration'>>,
   ): Role {
     return {
+      maxSessionDuration: 3600,
       ...fields,
       roleId: `AROA${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}`,
       createDate: this.clock.now().toISOString(),

@@ -1,5 +1,5 @@
 /** Just enough XML to answer the AWS query protocols: objects become elements, arrays become `<member>` lists. */
-export type XmlValue = string | number | boolean | undefined | XmlValue[] | { [name: string]: XmlValue };
+type XmlValue = string | number | boolean | undefined | XmlValue[] | { [name: string]: XmlValue };
 
 export function xml(name: string, value: XmlValue, listItem = 'member'): string {
   if (value === undefined) return '';

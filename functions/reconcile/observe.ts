@@ -20,7 +20,7 @@ export interface ObserveOptions {
 export const DEFAULT_CONCURRENCY = 40;
 
 /** ECR's answer to credentials it does not recognize: in a Region the account has not enabled, or a bad token. */
-export const UNRECOGNIZED_CLIENT = 'UnrecognizedClientException';
+const UNRECOGNIZED_CLIENT = 'UnrecognizedClientException';
 
 /**
  * Reads the account afresh: the Regions, each Region's registry and the role, in parallel where they are

@@ -116,7 +116,7 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     deletionTaskId: task?.taskId,
     now: () => now,
   });
-  const report = await decide(deps, request, read, task, requested !== undefined, now);
+  const report = await decideReportAndSettleTask(deps, request, read, task, requested !== undefined, now);
 
   const records = await store.load(report.account);
   const plans = deps.notifiers.flatMap((notifier) =>
@@ -175,7 +175,7 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
  * was read (an event of another account says nothing about it), and once it is no longer informative it is dropped
  * and the report is decided without it, so that its finding closes.
  */
-async function decide(
+async function decideReportAndSettleTask(
   deps: ReconcileDeps,
   request: ReconcileRequest,
   read: AccountRead,

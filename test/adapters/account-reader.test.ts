@@ -222,8 +222,9 @@ describe('createAccountReader', () => {
 
     // Assess
     await expect(listing).rejects.toMatchObject({
-      name: 'AwsCallError',
-      awsError: { code: 'RegionsNotGiven', message: expect.stringContaining('RECONCILER_REGIONS') },
+      name: 'ConfigError',
+      setting: 'RECONCILER_REGIONS',
+      message: expect.stringContaining('RECONCILER_REGIONS'),
     });
     expect(ec2Mock.calls()).toHaveLength(0);
   });
@@ -237,8 +238,8 @@ describe('createAccountReader', () => {
 
     // Assess
     await expect(reading).rejects.toMatchObject({
-      name: 'AwsCallError',
-      awsError: { code: 'RegionOptInNotRead' },
+      name: 'Error',
+      message: expect.stringContaining('opt-in status'),
     });
     expect(ec2Mock.calls()).toHaveLength(0);
   });

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  ALERT_TABLE_KEY,
   ALERT_TABLE_TTL_ATTRIBUTE,
   createAlertTable,
   DynamoDbAlertStore,
 } from '../../functions/adapters/dynamodb-alert-store.js';
 import type { FindingCode } from '../../functions/core/types.js';
+import { ALERT_TABLE_KEY } from '../../functions/settings.js';
 import {
   ACCOUNT,
   alertRecord,

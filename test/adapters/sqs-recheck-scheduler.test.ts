@@ -1,7 +1,7 @@
 import { QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SqsRecheckScheduler } from '../../functions/adapters/sqs-recheck-scheduler.js';
+import { SqsRecheckScheduler } from '../../functions/app/recheck/sqs-scheduler.js';
 
 const sqsMock = mockClient(SQSClient);
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/grace';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENTS_DIR } from '../../events/index.js';
+import type { HandleResult } from '../../functions/app/event/handle-event.js';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
-import type { HandleResult } from '../../functions/handlers/handle-event.js';
 import { runMain } from '../support/cli.js';
 import { useLocalAccount } from '../support/local-account.js';
 

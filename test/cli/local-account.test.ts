@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR } from '../../events/index.js';
-import type { HandleResult } from '../../functions/handlers/handle-event.js';
+import type { HandleResult } from '../../functions/app/event/handle-event.js';
 import { type RunningCli, runMain, startCli } from '../support/cli.js';
 
 /*
@@ -90,6 +90,9 @@ describe("the README's handle example, end to end", () => {
       'ap-southeast-2 replicates but the role AWSServiceRoleForECRReplication does not exist',
     );
     expect(shown).toContain('Account: 123456789012');
+    expect(shown).toContain(
+      'SNS message received on ecr-replication-role-alerts (severity=high code=ROLE_MISSING account=123456789012 transition=opened)',
+    );
     expect(shown).not.toContain('"blocks"');
     expect(shown).not.toContain('\u001b');
   });

@@ -66,6 +66,34 @@ describe('Region names', () => {
     expect(result.stderr).toContain('did you mean ap-southeast-2?');
   });
 
+  it.each([
+    [
+      'GRACE_SECONDS',
+      'soon',
+      /^error: GRACE_SECONDS must be a whole number from 0 to 900 .*, not "soon"\.$/m,
+    ],
+    ['REMINDER_HOURS', '0', /^error: REMINDER_HOURS must be a number from 1 to 8760, not 0\.$/m],
+    [
+      'RECONCILER_REGIONS',
+      'us-east-1,moon',
+      /^error: RECONCILER_REGIONS must be Region codes, e\.g\. us-east-1/m,
+    ],
+  ])(
+    'refuses %s=%s for handle as it refuses a flag: exit 1, the variable and the fix, nothing read',
+    async (name, value, message) => {
+      account.resetCalls();
+
+      const result = await run(['handle', join(EVENTS_DIR, 'scheduled-event.json'), '--no-alerts'], {
+        ...account.env,
+        [name]: value,
+      });
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(account.calls).toEqual([]);
+    },
+  );
+
   it('accepts the Regions of other partitions', async () => {
     const result = await run(['local-account', '--regions', 'cn-north-1,us-gov-west-1,eu-wes-1']);
 

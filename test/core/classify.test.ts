@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Classification,
-  type CloudTrailRecord,
-  classify,
-  type EventEnvelope,
-  type ParsedEvent,
-  ROLE_EVENT_NAMES,
-} from '../../functions/core/classify.js';
+import { type Classification, classify } from '../../functions/core/classify.js';
+import type { CloudTrailRecord, EventEnvelope, ParsedEvent } from '../../functions/core/parsed-event.js';
+import { ROLE_EVENT_NAMES } from '../../functions/core/watched-events.js';
 
 const ROLE = 'AWSServiceRoleForECRReplication';
 const PRINCIPAL = 'replication.ecr.amazonaws.com';

@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_SAMPLES, EVENTS_DIR } from '../../events/index.js';
-import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
+import { EVENTS_DIR } from '../../events/index.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack/delivery.js';
+import type { HandleResult } from '../../functions/app/event/handle-event.js';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
-import type { HandleResult } from '../../functions/handlers/handle-event.js';
+import { EVENT_SAMPLES } from '../events/sample-expectations.js';
 import { runCli, runMain } from '../support/cli.js';
 import { useLocalAccount } from '../support/local-account.js';
 

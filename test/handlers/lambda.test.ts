@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadEventSample } from '../../events/index.js';
 import { createAlertTable } from '../../functions/adapters/dynamodb-alert-store.js';
-import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack/delivery.js';
 import { REPLICATION_ROLE } from '../../functions/core/constants.js';
 import { testClock } from '../support/clock.js';
 import { type LocalDynamoDb, startDynalite } from '../support/dynalite.js';
@@ -64,9 +64,8 @@ afterEach(() => {
 const eventHandler = async () => (await import('../../functions/handlers/event.js')).handler;
 /** The event handler of a container whose clock is a test clock: Slack's back-off costs no real time. */
 const eventHandlerOnTestClock = async (clock = testClock()) => {
-  const module = await import('../../functions/handlers/event.js');
-  module.lambdaParts(process.env, clock);
-  return { handler: module.handler, clock };
+  (await import('../../functions/app/lambda-parts.js')).lambdaParts(process.env, clock);
+  return { handler: await eventHandler(), clock };
 };
 const recheckHandler = async () => (await import('../../functions/handlers/recheck.js')).handler;
 const logLines = () =>

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SAMPLES, loadEventSample } from '../../events/index.js';
-import { classify, ROLE_EVENT_NAMES } from '../../functions/core/classify.js';
-import { parseTrigger } from '../../functions/handlers/schemas.js';
+import { loadEventSample } from '../../events/index.js';
+import { parseTrigger } from '../../functions/app/event/parse.js';
+import { classify } from '../../functions/core/classify.js';
+import { ROLE_EVENT_NAMES } from '../../functions/core/watched-events.js';
+import { EVENT_SAMPLES } from '../events/sample-expectations.js';
 
 type Json = Record<string, unknown>;
 

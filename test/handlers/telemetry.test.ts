@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createTelemetry } from '../../functions/app/telemetry.js';
 import { reconcileReport } from '../../functions/core/rule.js';
-import { createTelemetry } from '../../functions/handlers/telemetry.js';
 import { silentLog } from '../support/fakes.js';
 import { accountRead, registry, role } from '../support/reads.js';
 

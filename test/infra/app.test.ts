@@ -2,7 +2,7 @@ import { App, Aspects, type Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/config.js';
+import { ENV } from '../../functions/settings.js';
 import { FORWARDER_ALARM_PREFIX, ForwarderStack } from '../../infra/forwarder-stack.js';
 import { ReconcilerHubStack } from '../../infra/hub-stack.js';
 import {

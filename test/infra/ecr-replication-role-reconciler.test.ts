@@ -5,23 +5,26 @@ import { App, Aspects, type AssetStaging, type CfnElement, Stack } from 'aws-cdk
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ALERT_TABLE_KEY, ALERT_TABLE_TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb-alert-store.js';
-import { SLACK_DEFAULTS } from '../../functions/adapters/slack-notifier.js';
-import { ENV } from '../../functions/config.js';
+import { ALERT_TABLE_TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb-alert-store.js';
+import { SLACK_DEFAULTS } from '../../functions/adapters/slack/delivery.js';
 import { FINDING_CODES } from '../../functions/core/constants.js';
-import { METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE } from '../../functions/handlers/telemetry.js';
-import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, NODE_TARGET } from '../../infra/bundling.js';
+import {
+  ALERT_TABLE_KEY,
+  ENV,
+  METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE,
+} from '../../functions/settings.js';
+import { bundleHandler, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, NODE_TARGET } from '../../infra/bundling.js';
+import { EcrReplicationRoleReconciler } from '../../infra/ecr-replication-role-reconciler.js';
+import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
+// The names the package's `./cdk` entry gives users of the construct.
 import {
   ALERTS_UNDELIVERED_METRIC,
   DEFAULT_EVENT_CONCURRENCY,
-  EcrReplicationRoleReconciler,
   HUB_EVENT_BUS_NAME,
   METRIC_NAMESPACE,
   SERVICE_NAME,
-} from '../../infra/ecr-replication-role-reconciler.js';
-import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
+} from '../../infra/index.js';
 import { LAMBDA_BUNDLE_FILE, lambdaBundleDir } from '../../infra/lambda-bundles.js';
 import { HUB_STACK_NAME } from '../../infra/reconciler-app.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
@@ -282,7 +285,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
         ['recheck', reconciler.recheckFunction],
       ] as const) {
         const outfile = join(dir, name, 'index.mjs');
-        await build({ ...BUNDLE_OPTIONS, entryPoints: [HANDLER_ENTRIES[name]], outfile, logLevel: 'silent' });
+        await bundleHandler(name, outfile, 'silent');
         const staging = fn.node.findChild('Code').node.findChild('Stage') as AssetStaging;
         expect(
           readFileSync(join(staging.absoluteStagedPath, 'index.mjs'), 'utf8') ===

@@ -1,8 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SAMPLES, loadEventSample } from '../../events/index.js';
+import { loadEventSample } from '../../events/index.js';
 import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
 import { addReconcilerStacks, readAppSettings } from '../../infra/reconciler-app.js';
+import { EVENT_SAMPLES } from '../events/sample-expectations.js';
 import { assertReadableEventPattern, matchesEventPattern } from '../support/event-pattern.js';
 import {
   alarmStateChange,

@@ -3,13 +3,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { hubEventBusArn } from '../../infra/ecr-replication-role-reconciler.js';
 import {
   ECR_REPLICATION_CHANGE_PATTERN,
   IAM_REPLICATION_ROLE_CHANGE_PATTERN,
   REGION_OPT_IN_PATTERN,
 } from '../../infra/event-patterns.js';
 import { FORWARDER_ALARM_PREFIX, ForwarderStack } from '../../infra/forwarder-stack.js';
+import { hubEventBusArn } from '../../infra/hub-event-bus.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
   ACCOUNT,

@@ -1,7 +1,7 @@
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { partitionOfRegion } from '../../functions/core/partition.js';
-import { HUB_EVENT_BUS_NAME } from '../../infra/ecr-replication-role-reconciler.js';
+import { HUB_EVENT_BUS_NAME } from '../../infra/hub-event-bus.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 
 export const ACCOUNT = '123456789012';

@@ -1,13 +1,14 @@
-import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { checkSharedSettings, ENV } from '../../functions/settings.js';
+import { EcrReplicationRoleReconciler } from '../../infra/ecr-replication-role-reconciler.js';
 import {
   DEFAULT_EVENT_CONCURRENCY,
-  EcrReplicationRoleReconciler,
   type EcrReplicationRoleReconcilerProps,
-} from '../../infra/ecr-replication-role-reconciler.js';
+} from '../../infra/reconciler-props.js';
 import { ACCOUNT, type Statement } from './templates.js';
 
 function reconcilerIn(
@@ -44,21 +45,27 @@ function functionProperties(stack: Stack) {
 
 describe('EcrReplicationRoleReconciler props', () => {
   it.each([
-    [{ regions: [] }, /regions: no Region given/],
-    [{ regions: ['us-east-1', 'moon-base-one'] }, /regions: not a Region name: moon-base-one/],
-    [{ regions: ['US-EAST-1'] }, /not a Region name: US-EAST-1/],
+    [{ regions: [] }, /regions must be Region codes, e\.g\. us-east-1,eu-west-1, not \[\]\.$/],
+    [
+      { regions: ['us-east-1', 'moon-base-one'] },
+      /regions must be Region codes, e\.g\. us-east-1,eu-west-1, not \["us-east-1","moon-base-one"\]\.$/,
+    ],
+    [{ regions: ['US-EAST-1'] }, /regions must be Region codes.*not \["US-EAST-1"\]/],
     [{ graceSeconds: -1 }, /graceSeconds must be a whole number from 0 to 900 .*not -1/],
     [{ graceSeconds: 901 }, /graceSeconds must be a whole number from 0 to 900/],
     [{ graceSeconds: 1.5 }, /graceSeconds must be a whole number/],
-    [{ reminderHours: 0 }, /reminderHours must be from 1 to 8760, not 0/],
-    [{ reminderHours: 24 * 366 }, /reminderHours must be from 1 to 8760/],
-    [{ reminderHours: Number.NaN }, /reminderHours must be from 1 to 8760/],
+    [{ reminderHours: 0 }, /reminderHours must be a number from 1 to 8760, not 0/],
+    [{ reminderHours: 24 * 366 }, /reminderHours must be a number from 1 to 8760, not 8784/],
+    [{ reminderHours: Number.NaN }, /reminderHours must be a number from 1 to 8760/],
     [{ alertEmail: 'platform team' }, /alertEmail is not an email address: "platform team"/],
     [
       { slackWebhookSecretArn: 'arn:aws:s3:::webhooks/slack' },
-      /slackWebhookSecretArn is not a Secrets Manager secret ARN/,
+      /slackWebhookSecretArn must be a Secrets Manager secret ARN \(arn:aws:secretsmanager:<region>:<account>:secret:<name>\), not "arn:aws:s3:::webhooks\/slack"\.$/,
     ],
-    [{ slackWebhookSecretArn: 'slack-webhook' }, /slackWebhookSecretArn is not a Secrets Manager secret ARN/],
+    [
+      { slackWebhookSecretArn: 'slack-webhook' },
+      /slackWebhookSecretArn must be a Secrets Manager secret ARN .*not "slack-webhook"/,
+    ],
     [
       { eventConcurrency: 0 },
       /eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not 0\.$/,
@@ -86,6 +93,47 @@ describe('EcrReplicationRoleReconciler props', () => {
 
   it('refuses a stack without an explicit Region', () => {
     expect(() => reconcilerIn({}, null)).toThrow(/needs an explicit Region/);
+  });
+
+  it.each([
+    ['regions', ['eu-wst-1x']],
+    ['graceSeconds', 901],
+    ['reminderHours', 0],
+    ['slackWebhookSecretArn', 'slack-webhook'],
+  ] as const)('refuses %s as the functions would, with their schema and its message', (prop, value) => {
+    const shared = { regions: ['us-east-1'], graceSeconds: 120, reminderHours: undefined };
+    let functionsSay = '';
+    try {
+      checkSharedSettings({ ...shared, slackWebhookSecretArn: undefined, [prop]: value }, (key) => key);
+    } catch (error) {
+      functionsSay = (error as Error).message;
+    }
+    expect(functionsSay).toMatch(new RegExp(`^${prop} must be `));
+    expect(() => reconcilerIn({ [prop]: value })).toThrow(`EcrReplicationRoleReconciler: ${functionsSay}`);
+  });
+
+  it('watches each Region once, trimmed, and takes every Region code the functions take', () => {
+    const { stack } = reconcilerIn({ regions: [' us-east-1', 'eusc-de-east-1', 'us-east-1 '] });
+    const variables = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables,
+    );
+    expect(variables.map((env) => env[ENV.regions])).toEqual([
+      'us-east-1,eusc-de-east-1',
+      'us-east-1,eusc-de-east-1',
+    ]);
+  });
+
+  it('does not check a Slack secret ARN known only at deploy time', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Hub', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const secretArn = new CfnParameter(stack, 'WebhookArn').valueAsString;
+    new EcrReplicationRoleReconciler(stack, 'Reconciler', {
+      regions: ['us-east-1'],
+      slackWebhookSecretArn: secretArn,
+    });
+    Template.fromStack(stack).allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.slackWebhookSecretArn]: { Ref: 'WebhookArn' } }) },
+    });
   });
 
   it.each([0, 900])('accepts graceSeconds %d', (graceSeconds) => {

@@ -1,30 +1,30 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENT_SAMPLES, loadEventSample } from '../../events/index.js';
+import { loadEventSample } from '../../events/index.js';
+import {
+  renderSlackMessage,
+  SLACK_LIMITS,
+  type SlackMessage,
+} from '../../functions/adapters/slack/message.js';
+import { CHAT_MESSAGE_MAX_BYTES, renderChatMessage } from '../../functions/adapters/sns/chat-message.js';
+import { chatMessageAttributes } from '../../functions/adapters/sns/message-attributes.js';
+import { chatSubject } from '../../functions/adapters/sns/subject.js';
+import { MalformedEventError } from '../../functions/app/event/handle-event.js';
+import { parseTrigger } from '../../functions/app/event/parse.js';
+import { createTelemetry } from '../../functions/app/telemetry.js';
 import type { Notification, TriggerContext } from '../../functions/core/alert-types.js';
+import { type Classification, classify } from '../../functions/core/classify.js';
+import { EVENT_LIMITS, EVENT_TEXT_LIMITS } from '../../functions/core/event-bounds.js';
+import { reconcileReport } from '../../functions/core/rule.js';
+import type { Finding } from '../../functions/core/types.js';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
-  type Classification,
-  classify,
-  EVENT_LIMITS,
-  EVENT_TEXT_LIMITS,
   REGION_OPT_IN_DETAIL_TYPE,
   ROLE_EVENT_NAMES,
   SCHEDULE_DETAIL_TYPE,
-} from '../../functions/core/classify.js';
-import {
-  CHAT_MESSAGE_MAX_BYTES,
-  chatMessageAttributes,
-  chatSubject,
-  renderChatMessage,
-} from '../../functions/core/render-chat.js';
-import { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from '../../functions/core/render-slack.js';
-import { reconcileReport } from '../../functions/core/rule.js';
-import type { Finding } from '../../functions/core/types.js';
-import { MalformedEventError } from '../../functions/handlers/handle-event.js';
-import { parseTrigger } from '../../functions/handlers/schemas.js';
-import { createTelemetry } from '../../functions/handlers/telemetry.js';
+} from '../../functions/core/watched-events.js';
 import type { ReconcileLog } from '../../functions/reconcile/reconcile.js';
+import { EVENT_SAMPLES } from '../events/sample-expectations.js';
 import { accountRead, OBSERVED_AT, registry, role } from '../support/reads.js';
 
 /*

@@ -14,9 +14,10 @@ export interface TestAccount extends LocalAccount {
   /** The environment that points the SDK at the account, with no real credentials ({@link localEnv}). */
   readonly env: Record<string, string>;
   /**
-   * Back to the state after start: no faults, no replication, no roles, no recorded calls, the clock at its
-   * start. Topics and queues stay; so do a latency set with `setLatency` and Slack answers queued with
-   * `slackRespond` and not used (the local account cannot drop them: the test that sets them undoes them).
+   * Back to the state after start: no faults, no replication, no roles, no member accounts (nor their sessions),
+   * `ListAccounts` paging as by default, no recorded calls, the clock at its start. Topics and queues stay; so do a
+   * latency set with `setLatency` and Slack answers queued with `slackRespond` and not used (the local account
+   * cannot drop them: the test that sets them undoes them).
    */
   reset(): void;
 }
@@ -26,12 +27,18 @@ export interface TestAccountOptions {
   readonly regions: LocalAccountOptions['regions'];
   /** @default a {@link testClock} at its fixed start instant */
   readonly clock?: TestClock | undefined;
+  /** The caller's organization (see {@link LocalAccountOptions.organization}). @default the caller manages one */
+  readonly organization?: LocalAccountOptions['organization'];
 }
 
 /** Starts a local account on 127.0.0.1 with the given Regions. Prefer {@link useLocalAccount} in a test file. */
 export async function startTestAccount(options: TestAccountOptions): Promise<TestAccount> {
   const clock = options.clock ?? testClock();
-  const account = await startLocalAccount({ regions: options.regions, clock });
+  const account = await startLocalAccount({
+    regions: options.regions,
+    clock,
+    organization: options.organization,
+  });
   return {
     ...account,
     // The account's fields are plain values and its own arrays (calls, published, slackMessages…): they stay live.
@@ -39,6 +46,9 @@ export async function startTestAccount(options: TestAccountOptions): Promise<Tes
     env: localEnv(account.url),
     reset: () => {
       account.clearFaults();
+      for (const id of account.accountIds()) if (id !== account.accountId) account.removeAccount(id);
+      if (account.organizationId !== undefined)
+        account.configureListAccounts({ emptyPageEvery: 3, accountStateFields: 'State' });
       for (const region of [...account.state.replication.keys()]) account.clearReplication(region);
       for (const name of [...account.state.roles.keys()]) account.deleteRoleOutOfBand(name);
       account.resetCalls();

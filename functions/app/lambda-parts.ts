@@ -1,0 +1,75 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAccountReader } from '../adapters/account-reader.js';
+import { accountRegionOptIn } from '../adapters/account-regions.js';
+import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
+import { type Clock, systemClock } from '../clock.js';
+import { type Config, loadConfig } from '../config.js';
+import type { ReconcileDeps } from '../reconcile/reconcile.js';
+import { ConfigError, ENV, METRIC_NAMESPACE, SERVICE_NAME } from '../settings.js';
+import { SqsRecheckScheduler } from './recheck/sqs-scheduler.js';
+import { createReconcileDeps } from './reconcile-deps.js';
+import { createTelemetry, type MetricSink, type Telemetry } from './telemetry.js';
+
+/** What both Lambda functions run with: the reconcile's dependencies, and where they log and count. */
+export interface LambdaParts {
+  readonly deps: ReconcileDeps;
+  readonly telemetry: Telemetry;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** Built once per container, on first use (not at import, so that tests control the environment). */
+let built: LambdaParts | undefined;
+
+/**
+ * The functions' dependencies, built on first use from the environment the handler passes, and kept for the
+ * container's life. Time enters here: the system clock, unless a test builds the parts first with its own.
+ * @throws {ConfigError} when a variable the stack sets is missing or wrong, naming it
+ */
+export function lambdaParts(
+  env: Readonly<Record<string, string | undefined>>,
+  clock: Clock = systemClock,
+): LambdaParts {
+  if (built) return built;
+  const config = loadConfig(env);
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
+  // The stack always names the watched Regions, so the function never lists them (and carries no EC2 client).
+  required(config, 'regions', ENV.regions);
+  const deps = createReconcileDeps(config, {
+    reader: createAccountReader({ regionOptIn: accountRegionOptIn() }),
+    store: new DynamoDbAlertStore(
+      new DynamoDBClient({}),
+      required(config, 'alertTableName', ENV.alertTableName),
+    ),
+    recheck: config.graceQueueUrl
+      ? new SqsRecheckScheduler(new SQSClient({}), config.graceQueueUrl)
+      : undefined,
+    log: logger,
+    clock,
+  });
+  built = { deps, telemetry: createTelemetry(logger, metricSink(metrics)), metrics, logger };
+  return built;
+}
+
+/** Counts as Powertools EMF metrics: undimensioned on the invocation's metrics, dimensioned each on its own. */
+function metricSink(metrics: Metrics): MetricSink {
+  return {
+    count(name, value, dimensions) {
+      if (!dimensions) return metrics.addMetric(name, MetricUnit.Count, value);
+      const single = metrics.singleMetric();
+      for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+      single.addMetric(name, MetricUnit.Count, value);
+    },
+  };
+}
+
+function required<K extends keyof Config>(config: Config, key: K, variable: string): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined)
+    throw new ConfigError(variable, `${variable} is not set: the function needs it (the CDK stack sets it).`);
+  return value as NonNullable<Config[K]>;
+}
