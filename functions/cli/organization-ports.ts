@@ -4,6 +4,9 @@ import type { CredentialSource, OrganizationScanPorts } from '../organization/sc
 import { clientConfig, instrument, type SdkSetup } from './aws.js';
 import { cliAccountReader } from './reader.js';
 
+/** Attempts for `AssumeRole` and `ListAccounts`, the calls a large organization throttles. */
+const THROTTLED_CALL_ATTEMPTS = 6;
+
 /** How an organization scan reads: the timeouts, and the caller's home Region (STS, Organizations, IAM's partition). */
 export interface OrganizationPortsOptions {
   readonly homeRegion: string | undefined;
@@ -51,8 +54,11 @@ export async function organizationPorts(
     ...(credentials ? { credentials } : {}),
   });
   const homeRegion = options.homeRegion ?? DEFAULT_HOME_REGION;
-  const sts = instrument(new STSClient(config(homeRegion)), setup);
-  const organizations = instrument(new OrganizationsClient(config(homeRegion)), setup);
+  // AssumeRole and ListAccounts are throttled per calling account, however many accounts are read: more attempts
+  // than the SDK's default, and adaptive retries that slow the whole run down when STS or Organizations says so.
+  const throttled = { maxAttempts: THROTTLED_CALL_ATTEMPTS, retryMode: 'adaptive' } as const;
+  const sts = instrument(new STSClient({ ...config(homeRegion), ...throttled }), setup);
+  const organizations = instrument(new OrganizationsClient({ ...config(homeRegion), ...throttled }), setup);
   const clients = {
     ecr: (region: string, credentials?: CredentialSource) =>
       instrument(new ECRClient(config(region, credentials)), setup),

@@ -26,7 +26,7 @@ export const SCENARIO_NAMES = Object.keys(SCENARIOS) as Scenario[];
  * Puts an account just started or added (no replication, no role) in the scenario's state; says what that is. The
  * Regions named are used when the account has them, else its first or last enabled Region.
  * @example
- * setUpAccountScenario(account, 'role-missing'); // → 'scenario role-missing: ap-southeast-2 replicates, the role is missing'
+ * setUpAccountScenario(member, 'orphaned'); // → 'scenario orphaned: the role exists, no Region replicates'
  */
 export function setUpAccountScenario(account: ScenarioAccount, scenario: Scenario): string {
   const enabled = [...account.state.regions.entries()]

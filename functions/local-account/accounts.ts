@@ -10,14 +10,6 @@ export type OrganizationAccountState =
   | 'PENDING_CLOSURE'
   | 'CLOSED';
 
-export const ORGANIZATION_ACCOUNT_STATES: readonly OrganizationAccountState[] = [
-  'ACTIVE',
-  'SUSPENDED',
-  'PENDING_ACTIVATION',
-  'PENDING_CLOSURE',
-  'CLOSED',
-];
-
 /** One account the local account serves: its AWS state, and what Organizations knows of it. */
 export interface AccountRecord {
   readonly id: string;

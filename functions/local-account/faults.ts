@@ -4,11 +4,12 @@ import { ApiError, type OptInStatus } from './state.js';
 /**
  * What a matched call answers instead of its result, as the service itself would word it:
  * - `throttle`, `access-denied`, `server-error`: the service's own code for each (ECR `ThrottlingException`, EC2
- *   `RequestLimitExceeded`, the Account API `TooManyRequestsException`, IAM/STS/SNS `Throttling`…);
+ *   `RequestLimitExceeded`, the Account API and Organizations `TooManyRequestsException`, IAM/STS/SNS
+ *   `Throttling`…);
  * - `timeout`: no answer at all, until the caller gives up;
- * - `unrecognized-client`: the service's answer to credentials it does not recognize (ECR and the Account API
- *   `UnrecognizedClientException`, EC2 `AuthFailure`, the query services `InvalidClientTokenId`): a bad or expired
- *   token, while the Region's opt-in status stays what it is;
+ * - `unrecognized-client`: the service's answer to credentials it does not recognize (ECR, Organizations and the
+ *   Account API `UnrecognizedClientException`, EC2 `AuthFailure`, the query services `InvalidClientTokenId`): a bad
+ *   or expired token, while the Region's opt-in status stays what it is;
  * - `not-enabled`: the same answer, and when the fault names a Region, that Region is also not enabled as far as
  *   the account's Region lists can tell (EC2 `DescribeRegions` says `not-opted-in`, the Account API `ListRegions`
  *   says `DISABLED`) for as long as the fault stands: a Region the account has not enabled.
@@ -77,8 +78,7 @@ export function faultError(fault: Exclude<Fault, 'timeout'>, service: string): A
   switch (fault) {
     case 'throttle':
       if (service === 'ecr') return new ApiError('ThrottlingException', 'Rate exceeded');
-      if (service === 'organizations')
-        return new ApiError('TooManyRequestsException', 'Rate exceeded', 429, { Type: 'RequestRate' });
+      if (service === 'organizations') return new ApiError('TooManyRequestsException', 'Rate exceeded', 429);
       if (service === 'account') return new ApiError('TooManyRequestsException', 'Rate exceeded', 429);
       if (service === 'ec2') return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       return new ApiError('Throttling', 'Rate exceeded');

@@ -1,5 +1,6 @@
 import { type Scenario, setUpAccountScenario } from './account-scenarios.js';
 import type { OrganizationAccountState } from './accounts.js';
+import { DEFAULT_CALLER_ACCOUNT } from './directory-setup.js';
 import type { LocalAccount } from './types.js';
 
 /** How an organization scan should see one account of the `organization` scenario. */
@@ -47,7 +48,7 @@ const SCENARIO_FINDINGS: Readonly<Record<Scenario, readonly string[]>> = {
 
 /**
  * What an organization scan of the `organization` scenario reports, per account: the caller's (the management
- * account, `123456789012` unless the local account was started with another) first, then the members by id.
+ * account) first, then the members by id.
  */
 export function expectedOrganization(callerAccount: string): readonly ExpectedAccount[] {
   const caller: ExpectedAccount = {
@@ -74,7 +75,7 @@ export function expectedOrganization(callerAccount: string): readonly ExpectedAc
 }
 
 /** {@link expectedOrganization} for a local account started with the default caller account. */
-export const ORGANIZATION_EXPECTED: readonly ExpectedAccount[] = expectedOrganization('123456789012');
+export const ORGANIZATION_EXPECTED: readonly ExpectedAccount[] = expectedOrganization(DEFAULT_CALLER_ACCOUNT);
 
 /**
  * Puts a local account just started (the caller's account managing an organization alone) in the `organization`

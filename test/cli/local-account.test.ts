@@ -2,9 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR } from '../../events/index.js';
 import type { HandleResult } from '../../functions/app/event/handle-event.js';
+import { MEMBER_READ_ROLE_NAME } from '../../functions/core/permissions.js';
+import { listOrganizationAccounts } from '../../functions/organization/accounts.js';
 import { type RunningCli, runMain, startCli } from '../support/cli.js';
 
 /*
@@ -95,5 +99,47 @@ describe("the README's handle example, end to end", () => {
     );
     expect(shown).not.toContain('"blocks"');
     expect(shown).not.toContain('\u001b');
+  });
+});
+
+describe('local-account --scenario organization', () => {
+  let server: RunningCli;
+  beforeAll(async () => {
+    server = startCli(['local-account', '--scenario', 'organization', '--regions', 'us-east-1,eu-west-1'], {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    await server.waitFor(/Press Ctrl-C to stop/);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('says what it serves, and serves the organization to the caller and each member through its read role', async () => {
+    const url = /AWS_ENDPOINT_URL=(\S+)/.exec(server.stdout())?.[1] ?? '';
+    const config = {
+      region: 'us-east-1',
+      endpoint: url,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+
+    const listed = await listOrganizationAccounts(new OrganizationsClient(config));
+    const { Credentials: issued } = await new STSClient(config).send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::111111111111:role/${MEMBER_READ_ROLE_NAME}`,
+        RoleSessionName: 'cli-test',
+      }),
+    );
+
+    expect(server.stdout()).toContain('scenario organization: 123456789012 manages 6 member accounts');
+    expect(listed.map((account) => `${account.name}:${account.state}`)).toEqual([
+      'prod-eu:ACTIVE',
+      'management:ACTIVE',
+      'payments:ACTIVE',
+      'legacy:ACTIVE',
+      'sandbox:ACTIVE',
+      'no-read-role:ACTIVE',
+      'closed-dev:SUSPENDED',
+    ]);
+    expect(issued?.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
   });
 });

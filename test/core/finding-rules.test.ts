@@ -63,8 +63,8 @@ describe('the finding rules', () => {
     expect(constants.SEVERITY_BY_CODE).toBe(SEVERITY_BY_CODE);
   });
 
-  it('keeps the report order of the findings (a public contract)', () => {
-    expect(FINDING_CODES).toEqual([
+  it('keeps the report order of the findings (a public contract): new codes come after these', () => {
+    expect(FINDING_CODES.slice(0, 6)).toEqual([
       'OBSERVATION_INCOMPLETE',
       'ROLE_MISSING',
       'ROLE_NOT_SERVICE_LINKED',

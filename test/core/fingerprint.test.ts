@@ -78,7 +78,8 @@ describe('fingerprint, against the fingerprint before the findings became module
   it('gives every finding of the recorded reports the same fingerprint', () => {
     const findings = recordedReads().flatMap((read) => reconcileReport(read).findings);
 
-    expect(new Set(findings.map((finding) => finding.code))).toEqual(new Set(FINDING_CODES));
+    // The codes there were then, each at least once.
+    expect(new Set(findings.map((finding) => finding.code))).toEqual(new Set(FINDING_CODES.slice(0, 6)));
     expect(findings.filter((finding) => fingerprint(finding) !== fingerprintBefore(finding))).toEqual([]);
   });
 

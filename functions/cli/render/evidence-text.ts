@@ -27,6 +27,8 @@ function readable(value: unknown): string {
   }
   if (typeof region === 'string' && error && typeof error === 'object')
     return `${region} (${readable(error)})`;
+  // A Region whose error is said once elsewhere (every Region of an account whose role could not be assumed).
+  if (typeof region === 'string' && error === null && Object.keys(object).length === 2) return region;
   if (typeof region === 'string' && Array.isArray(resources)) {
     return resources.length > 0 ? `${region} (${resources.map(readable).join(', ')})` : region;
   }

@@ -89,8 +89,8 @@ function couldNotAssume(
     regions: view.regions.map((region) => region.region),
     evidence: {
       ...sighting(view),
-      unreadableRegions: view.regions.map(({ region, error }) => ({ region, error })),
-      roleError: error,
+      // Every Region failed for the one reason below: it is not repeated for each.
+      unreadableRegions: view.regions.map(({ region }) => ({ region, error: null })),
       assumeRoleError: { roleArn: arn, error },
     },
     remediation:

@@ -38,15 +38,15 @@ export function assumeRole(context: StsContext, { params, region }: ApiRequest):
   }
 
   const { caller } = context;
-  const role = findAssumableRole(context, roleArn ?? '', externalId);
-  if (!role) {
+  const target = findAssumableRole(context, roleArn ?? '', externalId);
+  if (!target) {
     throw new ApiError(
       'AccessDenied',
       `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
       403,
     );
   }
-  if (durationSeconds > role.role.maxSessionDuration) {
+  if (durationSeconds > target.role.maxSessionDuration) {
     throw new ApiError(
       'ValidationError',
       'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
@@ -60,12 +60,13 @@ export function assumeRole(context: StsContext, { params, region }: ApiRequest):
   }
 
   const now = context.now();
-  role.role.lastUsed = { date: now.toISOString(), region };
+  const { account, role } = target;
+  role.lastUsed = { date: now.toISOString(), region };
   const session = context.sessions.issue({
-    account: role.account,
-    roleName: role.role.roleName,
-    rolePath: role.role.path,
-    roleId: role.role.roleId,
+    account,
+    roleName: role.roleName,
+    rolePath: role.path,
+    roleId: role.roleId,
     sessionName: sessionName ?? '',
     expiresAt: now.getTime() + durationSeconds * 1000,
   });
