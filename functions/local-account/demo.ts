@@ -21,9 +21,10 @@ import { EXIT_CODES, REPLICATION_ROLE } from '../core/constants.js';
 import type { Report } from '../core/types.js';
 import { scanAccount } from '../reconcile/scan.js';
 import { ENV } from '../settings.js';
+import { organizationStory } from './demo-organization.js';
 import { type LocalAccount, startLocalAccount } from './index.js';
 
-const DEMO_HELP = `Usage: ecr-role-reconciler demo [--part scan|events|all] [--no-color]
+const DEMO_HELP = `Usage: ecr-role-reconciler demo [--part scan|events|organization|all] [--no-color]
 
 Starts the embedded local account (a simulated account: no AWS account or credentials needed,
 nothing touches AWS), then plays the story:
@@ -31,16 +32,19 @@ nothing touches AWS), then plays the story:
           replication cleared leaving an orphan, a look-alike role, an unreadable Region
   events  the event-driven path: CloudTrail events through the Lambda handler, alerts to Slack and
           SNS once per change, and their resolution
-  all     both (the default)
+  organization
+          \`scan --organization\` over a simulated organization: every account through its read
+          role, one that cannot be assumed, one suspended
+  all     all three (the default)
 
 Options:
-  --part scan|events|all  The part to play (default: all)
+  --part NAME             The part to play: scan, events, organization or all (default: all)
   --no-color              No colour, also on a terminal (so does NO_COLOR)
   -h, --help              Show this help
 
 This is what \`npm start\` runs.`;
 
-const PARTS = ['scan', 'events', 'all'] as const;
+const PARTS = ['scan', 'events', 'organization', 'all'] as const;
 const DEMO_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const TOPIC = 'ecr-replication-role-alerts';
 
@@ -77,6 +81,7 @@ export async function demoCommand(
     preface(page, account, part);
     if (part === 'scan' || part === 'all') await scanStory(account, page);
     if (part === 'events' || part === 'all') await eventStory(account, page);
+    if (part === 'organization' || part === 'all') await organizationStory(page, DEMO_REGIONS);
     whatNext(page);
     return EXIT_CODES.inSync;
   } finally {
@@ -116,10 +121,15 @@ function preface(page: Page, account: LocalAccount, part: (typeof PARTS)[number]
     page,
     `A simulated account (${account.accountId}; ${DEMO_REGIONS.join(', ')}) runs in this process: nothing ` +
       'here touches AWS, no credentials are used.' +
-      (part === 'events' ? '' : ' Part 1: what `scan` reports for each kind of drift.') +
-      (part === 'scan'
+      (part === 'events' || part === 'organization'
         ? ''
-        : ' Part 2: CloudTrail events through the Lambda handler, each alert once as Slack shows it (SNS, in a line).'),
+        : ' Part 1: what `scan` reports for each kind of drift.') +
+      (part === 'scan' || part === 'organization'
+        ? ''
+        : ' Part 2: CloudTrail events through the Lambda handler, each alert once as Slack shows it (SNS, in a line).') +
+      (part === 'scan' || part === 'events'
+        ? ''
+        : ' Part 3: `scan --organization` across a simulated organization.'),
   );
   say(page, `Region markers: ${TABLE_LEGEND}`);
   say(
@@ -276,6 +286,8 @@ function whatNext(page: Page): void {
   for (const line of [
     'Scan a real account (read-only; `ecr-role-reconciler policy` prints the IAM policy it needs):',
     '  npx ecr-role-reconciler scan --profile <profile>',
+    'Scan every account of your organization (from the management account or a delegated administrator):',
+    '  npx ecr-role-reconciler scan --organization --profile <profile>',
     'Deploy it to watch the account unattended (alerts to SNS and Slack, once per change):',
     '  npx cdk deploy --all -c regions=us-east-1,eu-west-1 -c alertEmail=you@example.com',
     'Or run this account yourself and point any AWS tool at it: npx ecr-role-reconciler local-account',

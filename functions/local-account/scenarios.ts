@@ -37,7 +37,7 @@ export function setUpScenario(account: LocalAccount | ScenarioAccount, scenario:
     // A method test, not `in`: a test's stand-in for the account forwards its members without owning them.
     if (typeof (account as Partial<LocalAccount>).addAccount !== 'function')
       throw new Error('the organization scenario needs the local account itself');
-    return setUpOrganization(account);
+    return setUpOrganization(account as LocalAccount);
   }
   return setUpAccountScenario(account, scenario);
 }

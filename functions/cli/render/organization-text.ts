@@ -13,6 +13,16 @@ const NAME_WIDTH = 24;
  * codes), the skipped accounts and the counts, then each account's findings with their evidence and fix.
  */
 export function renderOrganizationText(report: OrganizationReport, options: TextOptions = {}): string {
+  const lines = [renderOrganizationTable(report, options)];
+  for (const account of report.accounts) {
+    const findings = renderOrganizationFindings(account, options);
+    if (findings) lines.push('', findings);
+  }
+  return lines.join('\n');
+}
+
+/** The accounts' table alone: one line per account, the skipped accounts and the counts. */
+export function renderOrganizationTable(report: OrganizationReport, options: TextOptions = {}): string {
   const width = options.width ?? DEFAULT_WIDTH;
   const style = options.style ?? PLAIN_STYLE;
   const { summary } = report;
@@ -50,10 +60,6 @@ export function renderOrganizationText(report: OrganizationReport, options: Text
     `${plural(summary.accounts, 'account')}: ${summary.inSync} in sync, ${summary.withFindings} with findings, ` +
       `${summary.incomplete} incomplete.`,
   );
-  for (const account of report.accounts) {
-    const findings = renderOrganizationFindings(account, { width, style });
-    if (findings) lines.push('', findings);
-  }
   return lines.join('\n');
 }
 
