@@ -57,6 +57,8 @@ export interface DynamoDbAlertStoreOptions {
  * | handled event | `EVENT#<eventId>` | `EVENT` | `eventId`, `expiresAt` (N, epoch seconds, the table's TTL) |
  * | followed deletion task | `ACCOUNT#<account>` | `DELETION` | `taskId`, `since` (ISO-8601) |
  *
+ * The same table holds organization mode's account register (`DynamoDbAccountRegister`, `pk` `ACCOUNTS`).
+ *
  * Records are written only with a conditional `PutItem` on their `version`, so of concurrent writers over the same
  * version exactly one wins; the others get `false`. Every read is strongly consistent.
  *

@@ -4,16 +4,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAccountReader } from '../adapters/account-reader.js';
 import { accountRegionOptIn } from '../adapters/account-regions.js';
+import { DynamoDbAccountRegister } from '../adapters/dynamodb-account-register.js';
 import { DynamoDbAlertStore } from '../adapters/dynamodb-alert-store.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Config, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import type { AccountAccess, AccountReader } from '../core/ports.js';
 import type { ReconcileDeps } from '../reconcile/reconcile.js';
-import { ConfigError, ENV, METRIC_NAMESPACE, SERVICE_NAME } from '../settings.js';
+import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from '../settings.js';
+import { lambdaOrganizationReaders } from './organization/lambda-readers.js';
 import { SqsRecheckScheduler } from './recheck/sqs-scheduler.js';
 import { createReconcileDeps } from './reconcile-deps.js';
+import { requiredSetting } from './required-setting.js';
 import { createTelemetry, type MetricSink, type Telemetry } from './telemetry.js';
 
-/** What both Lambda functions run with: the reconcile's dependencies, and where they log and count. */
+/**
+ * What the event and recheck functions run with: the reconcile's dependencies, and where they log and count. In
+ * organization mode (`MEMBER_READ_ROLE_NAME` set) the reconcile reads each account it is asked about (its own with
+ * the function's credentials, the others through their read role) and keeps the accounts' names and open-alert
+ * marks in the alert table; otherwise it reads its own account only and refuses any other.
+ */
 export interface LambdaParts {
   readonly deps: ReconcileDeps;
   readonly telemetry: Telemetry;
@@ -38,13 +47,16 @@ export function lambdaParts(
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
   // The stack always names the watched Regions, so the function never lists them (and carries no EC2 client).
-  required(config, 'regions', ENV.regions);
+  requiredSetting(config, 'regions', ENV.regions);
+  const reader = createAccountReader({ regionOptIn: accountRegionOptIn() });
+  const dynamo = new DynamoDBClient({});
+  const tableName = requiredSetting(config, 'alertTableName', ENV.alertTableName);
+  const roleName = config.memberReadRoleName;
   const deps = createReconcileDeps(config, {
-    reader: createAccountReader({ regionOptIn: accountRegionOptIn() }),
-    store: new DynamoDbAlertStore(
-      new DynamoDBClient({}),
-      required(config, 'alertTableName', ENV.alertTableName),
-    ),
+    reader,
+    readerFor: roleName ? lambdaOrganizationReaders(roleName, reader, clock) : singleAccount(reader),
+    store: new DynamoDbAlertStore(dynamo, tableName),
+    register: roleName ? new DynamoDbAccountRegister(dynamo, tableName) : undefined,
     recheck: config.graceQueueUrl
       ? new SqsRecheckScheduler(new SQSClient({}), config.graceQueueUrl)
       : undefined,
@@ -53,6 +65,11 @@ export function lambdaParts(
   });
   built = { deps, telemetry: createTelemetry(logger, metricSink(metrics)), metrics, logger };
   return built;
+}
+
+/** One account, read with the function's own credentials; a read of another is refused (see `ReconcileDeps`). */
+function singleAccount(reader: AccountReader): (account: string) => Promise<AccountAccess> {
+  return async () => ({ ok: true, reader });
 }
 
 /** Counts as Powertools EMF metrics: undimensioned on the invocation's metrics, dimensioned each on its own. */
@@ -65,11 +82,4 @@ function metricSink(metrics: Metrics): MetricSink {
       single.addMetric(name, MetricUnit.Count, value);
     },
   };
-}
-
-function required<K extends keyof Config>(config: Config, key: K, variable: string): NonNullable<Config[K]> {
-  const value = config[key];
-  if (value === undefined)
-    throw new ConfigError(variable, `${variable} is not set: the function needs it (the CDK stack sets it).`);
-  return value as NonNullable<Config[K]>;
 }

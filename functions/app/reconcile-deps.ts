@@ -6,7 +6,14 @@ import { SnsNotifier } from '../adapters/sns/notifier.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { parseArn } from '../core/arn.js';
-import type { AccountReader, AlertStore, Notifier, RecheckScheduler } from '../core/ports.js';
+import type {
+  AccountAccess,
+  AccountReader,
+  AccountRegister,
+  AlertStore,
+  Notifier,
+  RecheckScheduler,
+} from '../core/ports.js';
 import type { ReconcileDeps, ReconcileLog } from '../reconcile/reconcile.js';
 
 /** Builds the channels' SDK clients, for a Region (`undefined`: the SDK's chain). The CLI gives its own. */
@@ -40,13 +47,16 @@ function createNotifiers(
 
 /**
  * The same reconcile dependencies for the Lambda and the CLI; only the reader (the CLI can list the enabled
- * Regions, the Lambda is always told them), the store and the re-check differ.
+ * Regions, the Lambda is always told them), the store and the re-check differ. `readerFor` and `register` are the
+ * Lambda's (see `ReconcileDeps`): without them, every request is read with `reader`, as the CLI does.
  */
 export function createReconcileDeps(
   config: Config,
   parts: {
     reader: AccountReader;
+    readerFor?: ((account: string) => Promise<AccountAccess>) | undefined;
     store: AlertStore;
+    register?: AccountRegister | undefined;
     recheck?: RecheckScheduler | undefined;
     log: ReconcileLog;
     clock: Clock;
@@ -55,7 +65,9 @@ export function createReconcileDeps(
 ): ReconcileDeps {
   return {
     reader: parts.reader,
+    ...(parts.readerFor ? { readerFor: parts.readerFor } : {}),
     store: parts.store,
+    ...(parts.register ? { register: parts.register } : {}),
     notifiers: createNotifiers(config, parts.log, parts.clock, parts.clients),
     recheck: parts.recheck,
     clock: parts.clock,

@@ -19,6 +19,11 @@ export interface Telemetry {
     notifications: readonly SentNotification[],
     deferred?: readonly FindingCode[],
   ): void;
+  /** The alerts of an account no longer watched were closed (organization mode). */
+  departed(
+    departure: { readonly account: string; readonly state: string | null },
+    notifications: readonly SentNotification[],
+  ): void;
 }
 
 export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemetry {
@@ -63,15 +68,28 @@ export function createTelemetry(log: ReconcileLog, metrics: MetricSink): Telemet
           .length,
       );
       metrics.count('ObservationErrors', unreadable + roleUnreadable);
-      for (const notification of notifications) {
-        for (const channel of notification.channels) {
-          metrics.count('AlertsSent', 1, { Channel: channel, Transition: notification.transition });
-        }
-        for (const { channel } of notification.failed) metrics.count('AlertsFailed', 1, { Channel: channel });
-      }
-      // One undimensioned count of alerts a channel did not deliver, for the UndeliveredAlerts alarm.
-      const undelivered = notifications.reduce((sum, notification) => sum + notification.failed.length, 0);
-      if (undelivered > 0) metrics.count(METRICS.alertsUndelivered, undelivered);
+      countDeliveries(metrics, notifications);
+    },
+    departed(departure, notifications) {
+      log.info('alerts of an account no longer watched closed', {
+        account: departure.account,
+        accountState: departure.state ?? 'not in the organization',
+        closed: notifications.map((notification) => notification.code),
+      });
+      metrics.count('DepartedAccountsClosed', 1);
+      countDeliveries(metrics, notifications);
     },
   };
+}
+
+function countDeliveries(metrics: MetricSink, notifications: readonly SentNotification[]): void {
+  for (const notification of notifications) {
+    for (const channel of notification.channels) {
+      metrics.count('AlertsSent', 1, { Channel: channel, Transition: notification.transition });
+    }
+    for (const { channel } of notification.failed) metrics.count('AlertsFailed', 1, { Channel: channel });
+  }
+  // One undimensioned count of alerts a channel did not deliver, for the UndeliveredAlerts alarm.
+  const undelivered = notifications.reduce((sum, notification) => sum + notification.failed.length, 0);
+  if (undelivered > 0) metrics.count(METRICS.alertsUndelivered, undelivered);
 }

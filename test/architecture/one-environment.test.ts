@@ -12,6 +12,7 @@ const ENTRY_MODULES = [
   'functions/cli/run-process.ts',
   'functions/handlers/event.ts',
   'functions/handlers/recheck.ts',
+  'functions/handlers/sweep.ts',
 ];
 /** `process.env`, `process['env']`, `const { env } = process`. */
 const ENVIRONMENT_READ =
