@@ -15,6 +15,7 @@ import {
 export const HANDLER_ENTRIES = {
   event: fileURLToPath(new URL('../functions/handlers/event.ts', import.meta.url)),
   recheck: fileURLToPath(new URL('../functions/handlers/recheck.ts', import.meta.url)),
+  sweep: fileURLToPath(new URL('../functions/handlers/sweep.ts', import.meta.url)),
 } as const satisfies Record<LambdaBundleName, string>;
 
 /** Lets an ESM bundle load the CommonJS dependencies esbuild inlines (they call `require`). */

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { type CfnStackSet, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { addHubEventBus } from './hub-event-bus.js';
 import { addHubFunctions, FUNCTION_TIMEOUT } from './hub-functions.js';
 import { addHubQueues } from './hub-queues.js';
 import { addHubRules } from './hub-rules.js';
+import { addOrganizationMode } from './organization-mode.js';
 import { grantReconcile } from './reconcile-grants.js';
 import type { ReconcilerFunction } from './reconciler-function.js';
 import { type EcrReplicationRoleReconcilerProps, validateProps } from './reconciler-props.js';
@@ -27,6 +28,11 @@ import { importSlackWebhookSecret } from './slack-webhook-secret.js';
  * message). Alerts go to an SNS topic (and Slack); alert state lives in DynamoDB. The hub's event bus receives what
  * the forwarder stacks in the other Regions (and, when the hub is not there, `us-east-1` for IAM) send: one
  * `ForwarderStack` per such Region (`addReconcilerStacks` adds the hub and every forwarder to an app).
+ *
+ * With `organization`, it watches every account of an AWS Organization from this one: the hub's bus accepts the
+ * organization's events, a service-managed StackSet deploys the member template (forwarding rules, read role) to
+ * the target organizational units, and the schedule runs a sweep that queues one reconcile per active account for
+ * the recheck function. See the README's "Organization mode".
  *
  * The functions' code ships prebuilt in the package (`dist/lambda/`): synthesizing bundles nothing.
  *
@@ -47,6 +53,8 @@ export class EcrReplicationRoleReconciler extends Construct {
     readonly ruleTargets: sqs.Queue;
     readonly eventFunctionFailures: sqs.Queue;
     readonly recheck: sqs.Queue;
+    /** Organization mode: account reconciles that failed `maxReceiveCount` times. */
+    readonly accounts?: sqs.Queue;
   };
   /** The bus the forwarders send to (named `HUB_EVENT_BUS_NAME`). */
   readonly eventBus: events.EventBus;
@@ -54,6 +62,12 @@ export class EcrReplicationRoleReconciler extends Construct {
   readonly alarms: ReconcilerAlarms;
   /** The Slack webhook secret, imported by reference, when one was given. */
   readonly slackWebhookSecret: secretsmanager.ISecret | undefined;
+  /** Organization mode: lists the accounts on the schedule and queues one reconcile per active account. */
+  readonly sweepFunction: ReconcilerFunction | undefined;
+  /** Organization mode: one message per account to reconcile, consumed by the recheck function. */
+  readonly accountQueue: sqs.Queue | undefined;
+  /** Organization mode: the StackSet deploying the member template to the target organizational units. */
+  readonly memberStackSet: CfnStackSet | undefined;
 
   constructor(scope: Construct, id: string, props: EcrReplicationRoleReconcilerProps) {
     super(scope, id);
@@ -75,12 +89,15 @@ export class EcrReplicationRoleReconciler extends Construct {
     this.alertTopic = alerts.topic;
     this.alertTable = addAlertTable(this, settings.removalPolicy);
 
-    const queues = addHubQueues(this, FUNCTION_TIMEOUT);
+    const { organization } = settings;
+    const queues = addHubQueues(this, FUNCTION_TIMEOUT, organization !== undefined);
     this.graceQueue = queues.grace;
+    this.accountQueue = queues.accounts;
     this.deadLetterQueues = {
       ruleTargets: queues.ruleTargetDeadLetters,
       eventFunctionFailures: queues.eventFunctionFailures,
       recheck: queues.recheckDeadLetters,
+      ...(queues.accountDeadLetters ? { accounts: queues.accountDeadLetters } : {}),
     };
 
     const secretArn = settings.slackWebhookSecretArn;
@@ -93,9 +110,11 @@ export class EcrReplicationRoleReconciler extends Construct {
       graceQueue: this.graceQueue,
       eventFunctionFailures: queues.eventFunctionFailures,
       slackWebhookSecret: this.slackWebhookSecret,
+      accountQueue: queues.accounts,
     });
     this.eventFunction = functions.eventFunction;
     this.recheckFunction = functions.recheckFunction;
+    this.sweepFunction = functions.sweepFunction;
     for (const fn of [this.eventFunction, this.recheckFunction]) {
       grantReconcile(fn, {
         topic: this.alertTopic,
@@ -106,7 +125,7 @@ export class EcrReplicationRoleReconciler extends Construct {
     }
     connectGraceRecheck({ ...functions, graceQueue: this.graceQueue });
 
-    this.eventBus = addHubEventBus(this);
+    this.eventBus = addHubEventBus(this, organization?.organizationId);
     this.rules = addHubRules(this, {
       hubRegion,
       regions: settings.regions,
@@ -115,8 +134,9 @@ export class EcrReplicationRoleReconciler extends Construct {
       eventBus: this.eventBus,
       alertTopic: this.alertTopic,
       deadLetterQueue: queues.ruleTargetDeadLetters,
+      sweepFunction: this.sweepFunction,
     });
-    this.alarms = addHubAlarms(this, {
+    const alarms = addHubAlarms(this, {
       alertTopic: this.alertTopic,
       eventFunction: this.eventFunction,
       recheckFunction: this.recheckFunction,
@@ -124,5 +144,24 @@ export class EcrReplicationRoleReconciler extends Construct {
       eventFunctionFailures: queues.eventFunctionFailures,
       recheckDeadLetters: queues.recheckDeadLetters,
     });
+    if (!organization || !this.sweepFunction || !this.accountQueue || !queues.accountDeadLetters) {
+      this.alarms = alarms;
+      this.memberStackSet = undefined;
+      return;
+    }
+    const organizationMode = addOrganizationMode(this, {
+      organization,
+      hubRegion,
+      eventFunction: this.eventFunction,
+      recheckFunction: this.recheckFunction,
+      sweepFunction: this.sweepFunction,
+      accountQueue: this.accountQueue,
+      accountDeadLetters: queues.accountDeadLetters,
+      alertTable: this.alertTable,
+      alertTopic: this.alertTopic,
+      eventBusArn: this.eventBus.eventBusArn,
+    });
+    this.alarms = { ...alarms, ...organizationMode.alarms };
+    this.memberStackSet = organizationMode.stackSet;
   }
 }

@@ -26,6 +26,10 @@ export interface ReconcilerAlarms {
   readonly openHighFindings: cloudwatch.Alarm;
   /** An alert channel did not deliver an alert (it is retried; the alarm says the channel needs a look). */
   readonly undeliveredAlerts: cloudwatch.Alarm;
+  /** Organization mode: the sweep failed (the accounts were not listed or not queued this time). */
+  readonly sweepFunctionErrors?: cloudwatch.Alarm;
+  /** Organization mode: account reconciles the recheck function failed on `maxReceiveCount` times. */
+  readonly accountDeadLetters?: cloudwatch.Alarm;
 }
 
 /** What the alarms watch, and the topic they notify. */
@@ -38,27 +42,36 @@ interface AlarmedResources {
   readonly recheckDeadLetters: sqs.Queue;
 }
 
+/**
+ * An alarm (`alarmId` in `scope`) that fires on one occurrence and notifies `topic`; `missing` data keeps its state
+ * (else missing data is not breaching).
+ */
+export function addOccurrenceAlarm(
+  scope: Construct,
+  topic: sns.ITopic,
+  alarmId: string,
+  alarmDescription: string,
+  metric: cloudwatch.IMetric,
+  missing?: boolean,
+): cloudwatch.Alarm {
+  const created = new cloudwatch.Alarm(scope, alarmId, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: missing
+      ? cloudwatch.TreatMissingData.IGNORE
+      : cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  return created;
+}
+
 /** The hub's alarms in `scope`: each fires on one occurrence and notifies the alert topic. */
 export function addHubAlarms(scope: Construct, resources: AlarmedResources): ReconcilerAlarms {
-  const alarm = (
-    alarmId: string,
-    alarmDescription: string,
-    metric: cloudwatch.IMetric,
-    missing?: boolean,
-  ) => {
-    const created = new cloudwatch.Alarm(scope, alarmId, {
-      alarmDescription,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: missing
-        ? cloudwatch.TreatMissingData.IGNORE
-        : cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    created.addAlarmAction(new cloudwatchActions.SnsAction(resources.alertTopic));
-    return created;
-  };
+  const alarm = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric, missing?: boolean) =>
+    addOccurrenceAlarm(scope, resources.alertTopic, alarmId, alarmDescription, metric, missing);
   const fiveMinutes = Duration.minutes(5);
   const depth = (queue: sqs.Queue) =>
     queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' });

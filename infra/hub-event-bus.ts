@@ -1,7 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 
 /** The hub's event bus: the account's other Regions forward their events to it. */
 export const HUB_EVENT_BUS_NAME = 'ecr-replication-role-reconciler';
@@ -17,13 +17,16 @@ export function hubEventBusArn(hubRegion: string, account: string = Aws.ACCOUNT_
 }
 
 /**
- * The hub's bus (`EventBus` in `scope`), named {@link HUB_EVENT_BUS_NAME}, that accepts events from its own account
- * only: the forwarders in the account's other Regions send to it (forwarded events keep their `region` and
- * `account`).
+ * The hub's bus (`EventBus` in `scope`), named {@link HUB_EVENT_BUS_NAME}, that accepts events from its own account:
+ * the forwarders in the account's other Regions send to it (forwarded events keep their `region` and `account`).
+ * With an `organizationId`, it also accepts them from the organization's accounts (`aws:PrincipalOrgID`), never
+ * from anyone else: the member accounts' rules send through a role of their own, as EventBridge requires when the
+ * permission comes from the organization.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html
  */
-export function addHubEventBus(scope: Construct): events.EventBus {
+export function addHubEventBus(scope: Construct, organizationId?: string): events.EventBus {
   const eventBus = new events.EventBus(scope, 'EventBus', { eventBusName: HUB_EVENT_BUS_NAME });
-  eventBus.addToResourcePolicy(
+  const thisAccount = eventBus.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AcceptEventsForwardedFromThisAccount',
       principals: [new iam.AccountPrincipal(Stack.of(scope).account)],
@@ -31,5 +34,19 @@ export function addHubEventBus(scope: Construct): events.EventBus {
       resources: [eventBus.eventBusArn],
     }),
   );
+  if (organizationId !== undefined) {
+    const organization = eventBus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AcceptEventsForwardedFromTheOrganization',
+        principals: [new iam.StarPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [eventBus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      }),
+    );
+    // Each statement is a resource of its own that rewrites the bus's one policy: one after the other.
+    const [first, second] = [thisAccount.policyDependable, organization.policyDependable];
+    if (first && second instanceof Construct) second.node.addDependency(first);
+  }
   return eventBus;
 }

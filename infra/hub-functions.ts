@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { SLACK_DEFAULTS } from '../functions/adapters/slack/delivery.js';
 import { FINDING_CODES } from '../functions/core/constants.js';
 import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from '../functions/settings.js';
+import { hubFunctionRoleName, type NamedFunctionRole } from './hub-role-names.js';
 import { ReconcilerFunction } from './reconciler-function.js';
 import type { ValidatedProps } from './reconciler-props.js';
 import { SendOnlyQueueDestination } from './send-only-queue-destination.js';
@@ -31,21 +32,28 @@ interface HubFunctionsOptions {
   /** Where Lambda sends the events the event function failed on after its retries. */
   readonly eventFunctionFailures: sqs.IQueue;
   readonly slackWebhookSecret: secretsmanager.ISecret | undefined;
+  /** Organization mode: where the sweep sends the accounts to reconcile. */
+  readonly accountQueue?: sqs.IQueue | undefined;
 }
 
-/** The hub's two functions. */
+/** The hub's functions: two, and the sweep in organization mode. */
 interface HubFunctions {
   readonly eventFunction: ReconcilerFunction;
   readonly recheckFunction: ReconcilerFunction;
+  readonly sweepFunction: ReconcilerFunction | undefined;
 }
 
 /**
  * The event function (`EventFunction` in `scope`: schedule, CloudTrail and Region opt-in events) and the recheck
  * function (`RecheckFunction`: re-checks after the grace delay), each with the environment the handlers read and
- * nothing granted yet but writing their own logs.
+ * nothing granted yet but writing their own logs. In organization mode the two also read the member accounts (they
+ * are told the read role's name, and their roles have the fixed names the read roles trust), the recheck function
+ * also reconciles the accounts the sweep queues, and the sweep (`SweepFunction`) lists the accounts on the schedule.
  */
 export function addHubFunctions(scope: Construct, options: HubFunctionsOptions): HubFunctions {
   const { settings, slackWebhookSecret } = options;
+  const { organization } = settings;
+  const hubRegion = Stack.of(scope).region;
   const environment: Record<string, string> = {
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
@@ -56,6 +64,11 @@ export function addHubFunctions(scope: Construct, options: HubFunctionsOptions):
     ...(slackWebhookSecret ? { [ENV.slackWebhookSecretArn]: slackWebhookSecret.secretArn } : {}),
   };
   const functionDefaults = { timeout: FUNCTION_TIMEOUT, logRemovalPolicy: settings.removalPolicy };
+  const readsMembers: Record<string, string> = organization
+    ? { [ENV.memberReadRoleName]: organization.readRoleName }
+    : {};
+  const roleName = (fn: NamedFunctionRole) =>
+    organization ? { roleName: hubFunctionRoleName(fn, hubRegion) } : {};
 
   const eventFunction = new ReconcilerFunction(scope, 'EventFunction', {
     ...functionDefaults,
@@ -65,7 +78,9 @@ export function addHubFunctions(scope: Construct, options: HubFunctionsOptions):
       ...environment,
       [ENV.graceQueueUrl]: options.graceQueue.queueUrl,
       [ENV.graceSeconds]: String(settings.graceSeconds),
+      ...readsMembers,
     },
+    ...roleName('event'),
     // EventBridge invokes asynchronously: Lambda retries twice, then the event and its error go to the queue.
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
@@ -77,8 +92,33 @@ export function addHubFunctions(scope: Construct, options: HubFunctionsOptions):
   const recheckFunction = new ReconcilerFunction(scope, 'RecheckFunction', {
     ...functionDefaults,
     bundle: 'recheck',
-    description: 'ECR replication role reconciler: re-checks after the grace delay',
-    environment,
+    description: organization
+      ? 'ECR replication role reconciler: re-checks after the grace delay, and reconciles the accounts swept'
+      : 'ECR replication role reconciler: re-checks after the grace delay',
+    environment: { ...environment, ...readsMembers },
+    ...roleName('recheck'),
   });
-  return { eventFunction, recheckFunction };
+  const sweepFunction =
+    organization && options.accountQueue
+      ? new ReconcilerFunction(scope, 'SweepFunction', {
+          ...functionDefaults,
+          bundle: 'sweep',
+          description: 'ECR replication role reconciler: queues every active account of the organization',
+          // What the sweep reads: it lists, queues and reads the account register, and announces nothing.
+          environment: {
+            POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+            POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+            [ENV.alertTableName]: options.alertTable.tableName,
+            [ENV.accountQueueUrl]: options.accountQueue.queueUrl,
+            ...(organization.managementAccountListRoleArn === undefined
+              ? {}
+              : { [ENV.organizationListRoleArn]: organization.managementAccountListRoleArn }),
+          },
+          ...roleName('sweep'),
+          // A sweep an hour late has been superseded by the next one.
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        })
+      : undefined;
+  return { eventFunction, recheckFunction, sweepFunction };
 }

@@ -13,13 +13,23 @@ interface HubQueues {
   readonly ruleTargetDeadLetters: sqs.Queue;
   /** Events the event function failed on after Lambda's asynchronous retries. */
   readonly eventFunctionFailures: sqs.Queue;
+  /** Organization mode: one message per account to reconcile, sent by the sweep. */
+  readonly accounts?: sqs.Queue;
+  /** Organization mode: account reconciles the recheck function failed on `maxReceiveCount` times. */
+  readonly accountDeadLetters?: sqs.Queue;
 }
 
 /**
- * The hub's queues in `scope`, encrypted and reached over TLS only. The grace queue's visibility timeout follows the
- * function timeout of its consumer.
+ * How many times an account's message is received before it is set aside. The next sweep sends it again anyway:
+ * what reaches the dead letters failed three times in a row, and is alarmed.
  */
-export function addHubQueues(scope: Construct, functionTimeout: Duration): HubQueues {
+export const ACCOUNT_MAX_RECEIVE_COUNT = 3;
+
+/**
+ * The hub's queues in `scope`, encrypted and reached over TLS only, and in organization mode the account queue and
+ * its dead letters. The visibility timeouts of the queues the recheck function consumes follow its timeout.
+ */
+export function addHubQueues(scope: Construct, functionTimeout: Duration, organization = false): HubQueues {
   const recheckDeadLetters = secureQueue(scope, 'RecheckDeadLetterQueue', {
     retentionPeriod: Duration.days(14),
   });
@@ -45,10 +55,28 @@ export function addHubQueues(scope: Construct, functionTimeout: Duration): HubQu
       },
     ]);
   }
-  return { grace, recheckDeadLetters, ruleTargetDeadLetters, eventFunctionFailures };
+  if (!organization) return { grace, recheckDeadLetters, ruleTargetDeadLetters, eventFunctionFailures };
+  const accountDeadLetters = secureQueue(scope, 'AccountDeadLetterQueue', {
+    retentionPeriod: Duration.days(14),
+  });
+  const accounts = secureQueue(scope, 'AccountQueue', {
+    visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
+    // A message older than a day has been superseded by the sweeps since; keeping it only delays them.
+    retentionPeriod: Duration.days(1),
+    deadLetterQueue: { queue: accountDeadLetters, maxReceiveCount: ACCOUNT_MAX_RECEIVE_COUNT },
+  });
+  return {
+    grace,
+    recheckDeadLetters,
+    ruleTargetDeadLetters,
+    eventFunctionFailures,
+    accounts,
+    accountDeadLetters,
+  };
 }
 
-function secureQueue(scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue {
+/** An SQS queue (`id` in `scope`) encrypted with SQS-managed keys and reached over TLS only. */
+export function secureQueue(scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue {
   return new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,

@@ -26,27 +26,41 @@ interface HubRulesOptions {
   readonly alertTopic: sns.ITopic;
   /** What a rule could not deliver to its target. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Organization mode: the sweep, which the schedule runs instead of the event function; and the hub's bus then
+   * receives every kind of event from the member accounts.
+   */
+  readonly sweepFunction?: lambda.IFunction | undefined;
 }
 
 /**
  * The hub's rules in `scope`: the schedule; the events delivered in the hub's Region (its ECR replication changes
  * when it is watched; IAM calls on the role and Region opt-in changes when the account's global-service events
- * arrive there); the same events forwarded to its bus from the other Regions; and, when there are forwarders, their
- * dead-letter alarms, announced on the alert topic.
+ * arrive there); the same events forwarded to its bus from the other Regions (and in organization mode from the
+ * member accounts); and, when there are forwarders, their dead-letter alarms, announced on the alert topic.
  */
 export function addHubRules(scope: Construct, options: HubRulesOptions): events.Rule[] {
-  const { hubRegion, regions, eventBus } = options;
+  const { hubRegion, regions, eventBus, sweepFunction } = options;
+  const organization = sweepFunction !== undefined;
   const toEventFunction = new targets.LambdaFunction(options.eventFunction, {
     deadLetterQueue: options.deadLetterQueue,
     retryAttempts: 10,
     maxEventAge: Duration.hours(6),
   });
   const receivesGlobalEvents = globalEventsRegion(hubRegion) === hubRegion;
+  // In organization mode the schedule runs the sweep; a sweep an hour late has been superseded by the next one.
+  const onSchedule = sweepFunction
+    ? new targets.LambdaFunction(sweepFunction, {
+        deadLetterQueue: options.deadLetterQueue,
+        retryAttempts: 10,
+        maxEventAge: Duration.hours(1),
+      })
+    : toEventFunction;
   const rules: events.Rule[] = [
     new events.Rule(scope, 'ScheduleRule', {
       description: 'Reconciles the ECR replication role on a schedule',
       schedule: options.schedule,
-      targets: [toEventFunction],
+      targets: [onSchedule],
     }),
   ];
   const rule = (
@@ -74,24 +88,28 @@ export function addHubRules(scope: Construct, options: HubRulesOptions): events.
     rule('RoleChangeRule', 'IAM calls on the ECR replication role', IAM_REPLICATION_ROLE_CHANGE_PATTERN);
     rule('RegionOptInRule', 'Region opt-in status changes', REGION_OPT_IN_PATTERN);
   }
-  if (regions.some((region) => region !== hubRegion)) {
+  const fromMembers = organization ? ' and from the member accounts' : '';
+  if (organization || regions.some((region) => region !== hubRegion)) {
     rule(
       'ForwardedEcrReplicationChangeRule',
-      'ECR replication changes forwarded from the other watched Regions',
+      `ECR replication changes forwarded from the other watched Regions${fromMembers}`,
       ECR_REPLICATION_CHANGE_PATTERN,
       eventBus,
     );
   }
-  if (!receivesGlobalEvents) {
+  if (organization || !receivesGlobalEvents) {
+    const from = receivesGlobalEvents
+      ? 'the member accounts'
+      : `${globalEventsRegion(hubRegion)}${fromMembers}`;
     rule(
       'ForwardedRoleChangeRule',
-      `IAM calls on the ECR replication role, forwarded from ${globalEventsRegion(hubRegion)}`,
+      `IAM calls on the ECR replication role, forwarded from ${from}`,
       IAM_REPLICATION_ROLE_CHANGE_PATTERN,
       eventBus,
     );
     rule(
       'ForwardedRegionOptInRule',
-      `Region opt-in status changes, forwarded from ${globalEventsRegion(hubRegion)}`,
+      `Region opt-in status changes, forwarded from ${from}`,
       REGION_OPT_IN_PATTERN,
       eventBus,
     );

@@ -22,8 +22,24 @@ export {
 export { FORWARDER_ALARM_PREFIX, ForwarderStack, type ForwarderStackProps } from './forwarder-stack.js';
 export { ALERTS_UNDELIVERED_METRIC, OPEN_HIGH_FINDINGS_METRIC, type ReconcilerAlarms } from './hub-alarms.js';
 export { HUB_EVENT_BUS_NAME, hubEventBusArn } from './hub-event-bus.js';
+export { hubFunctionRoleName, memberReaderRoleArns } from './hub-role-names.js';
 export { ReconcilerHubStack, type ReconcilerHubStackProps } from './hub-stack.js';
 export type { LambdaBundleName } from './lambda-bundles.js';
+export { memberStackName } from './management-stacks.js';
+export {
+  MEMBER_PARAMETER_IDS,
+  type MemberParameters,
+  MemberStack,
+  type MemberStackProps,
+} from './member-stack.js';
+export { MEMBER_STACK_SET_NAME } from './member-stack-set.js';
+export { memberStackRegions, memberTemplateBody } from './member-template.js';
+export { MANAGEMENT_ACCOUNT_CONTEXT_KEY, ORGANIZATION_CONTEXT_KEYS } from './organization-context.js';
+export {
+  DEFAULT_ACCOUNT_CONCURRENCY,
+  type OrganizationProps,
+  type StackSetCallAs,
+} from './organization-props.js';
 export {
   addReconcilerStacks,
   DEFAULT_HUB_REGION,

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 /**
  * The Lambda functions whose code ships prebuilt: `npm run build` bundles each handler into `dist/lambda/<name>/`
  * (`index.mjs`, exporting `handler`, and its source map), and the functions deploy that folder as it is. No bundler
- * runs at synth time, so the construct synthesizes from `node_modules` with neither esbuild nor Docker.
+ * runs at synth time, so the construct synthesizes from `node_modules` with neither esbuild nor Docker. `sweep` is
+ * deployed in organization mode only.
  */
-export const LAMBDA_BUNDLE_NAMES = ['event', 'recheck'] as const;
+export const LAMBDA_BUNDLE_NAMES = ['event', 'recheck', 'sweep'] as const;
 
 export type LambdaBundleName = (typeof LAMBDA_BUNDLE_NAMES)[number];
 

@@ -7,6 +7,10 @@ import { globalEventsRegion } from './event-patterns.js';
 import { ForwarderStack } from './forwarder-stack.js';
 import { hubEventBusArn } from './hub-event-bus.js';
 import { ReconcilerHubStack } from './hub-stack.js';
+import { addManagementAccountStacks } from './management-stacks.js';
+import type { MemberStack } from './member-stack.js';
+import { readOrganizationContext } from './organization-context.js';
+import type { OrganizationProps } from './organization-props.js';
 
 /** Stack names: a public contract of the deployment (`cdk deploy <name>`). */
 export const HUB_STACK_NAME = 'EcrReplicationRoleReconciler';
@@ -26,13 +30,18 @@ export interface ReconcilerAppSettings {
   readonly graceSeconds?: number | undefined;
   readonly reminderHours?: number | undefined;
   readonly eventConcurrency?: number | 'unreserved' | undefined;
+  /** Organization mode (see `readOrganizationContext`). */
+  readonly organization?: OrganizationProps | undefined;
+  /** Organization mode: the management account, which gets the member template as plain stacks. */
+  readonly managementAccount?: string | undefined;
 }
 
 /**
  * Reads the context: `hubRegion` (default us-east-1), `regions` (comma list, default the hub Region),
  * `account` (default `CDK_DEFAULT_ACCOUNT`), `alertEmail`, `slackWebhookSecretArn`, `schedule` (`rate(…)` or
- * `cron(…)`), `graceSeconds`, `reminderHours`, `eventConcurrency` (a number or `unreserved`). Throws an error
- * naming the context key.
+ * `cron(…)`), `graceSeconds`, `reminderHours`, `eventConcurrency` (a number or `unreserved`), and organization
+ * mode's keys (`organizationId`, `targetOus`, … and `managementAccount`: see `readOrganizationContext`). Throws an
+ * error naming the context key.
  */
 export function readAppSettings(
   node: Node,
@@ -68,10 +77,12 @@ export function readAppSettings(
         '"cron(0 * * * ? *)".',
     );
   }
+  const organization = readOrganizationContext(text, regions);
   return {
     hubRegion,
     regions,
     account,
+    ...(organization ?? {}),
     alertEmail: text('alertEmail'),
     slackWebhookSecretArn: text('slackWebhookSecretArn'),
     schedule: scheduleText === undefined ? undefined : events.Schedule.expression(scheduleText),
@@ -84,11 +95,14 @@ export function readAppSettings(
 export interface ReconcilerStacks {
   readonly hub: ReconcilerHubStack;
   readonly forwarders: readonly ForwarderStack[];
+  /** Organization mode with `managementAccount`: the management account's member stacks. */
+  readonly members: readonly MemberStack[];
 }
 
 /**
  * Adds the hub stack and one forwarder stack per other Region that has events for it: every other watched Region,
- * plus the Region of the account's global-service events (IAM) when the hub is not there. (The repo's app,
+ * plus the Region of the account's global-service events (IAM) when the hub is not there; in organization mode with
+ * a management account, that account's member stacks too. (The repo's app,
  * `infra/app.ts`, also checks the whole app with cdk-nag's AWS Solutions rules; every acknowledged finding is
  * suppressed beside its resource, so an app that runs cdk-nag sees the same.)
  *
@@ -133,6 +147,7 @@ export function addReconcilerStacks(
       alertEmail: settings.alertEmail,
       slackWebhookSecretArn: settings.slackWebhookSecretArn,
       eventConcurrency: settings.eventConcurrency,
+      ...(settings.organization ? { organization: settings.organization } : {}),
     },
   });
   const busArn = hubEventBusArn(hubRegion, account);
@@ -149,5 +164,16 @@ export function addReconcilerStacks(
     return forwarder;
   });
 
-  return { hub, forwarders };
+  const { organization, managementAccount } = settings;
+  const members =
+    organization && managementAccount
+      ? addManagementAccountStacks(app, {
+          managementAccount,
+          hubRegion,
+          hubAccount: account,
+          watchedRegions: regions,
+          organization,
+        })
+      : [];
+  return { hub, forwarders, members };
 }

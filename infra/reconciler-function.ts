@@ -23,6 +23,11 @@ export interface ReconcilerFunctionProps
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The execution role's name, for a role that other accounts name in their trust policies (organization mode).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface ReconcilerFunctionProps
  */
 export class ReconcilerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: ReconcilerFunctionProps) {
-    const { bundle, logRetention, logRemovalPolicy, environment, ...functionProps } = props;
+    const { bundle, logRetention, logRemovalPolicy, environment, roleName, ...functionProps } = props;
     const code = lambda.Code.fromAsset(builtLambdaBundleDir(bundle));
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -48,6 +53,7 @@ export class ReconcilerFunction extends lambda.Function {
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id}`,
+      ...(roleName === undefined ? {} : { roleName }),
     });
     super(scope, id, {
       // Keep in step with NODE_TARGET (bundling.ts), the Node.js line the bundles are built for.

@@ -1,6 +1,11 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { ConfigError, checkSharedSettings, GRACE_SECONDS } from '../functions/settings.js';
+import {
+  type OrganizationProps,
+  type ValidatedOrganization,
+  validateOrganization,
+} from './organization-props.js';
 
 /**
  * At most this many reconciles run at once by default: a burst of CloudTrail events (a pipeline changing replication
@@ -67,6 +72,11 @@ export interface EcrReplicationRoleReconcilerProps {
    * @default 5
    */
   readonly eventConcurrency?: number | 'unreserved';
+  /**
+   * Watch a whole AWS Organization from this account (a delegated administrator): see {@link OrganizationProps}.
+   * @default - this account only
+   */
+  readonly organization?: OrganizationProps;
 }
 
 /** The props once validated, with their defaults applied. */
@@ -79,6 +89,7 @@ export interface ValidatedProps {
   readonly slackWebhookSecretArn: string | undefined;
   readonly removalPolicy: RemovalPolicy;
   readonly eventConcurrency: number | 'unreserved';
+  readonly organization: ValidatedOrganization | undefined;
 }
 
 /**
@@ -130,6 +141,13 @@ export function validateProps(props: EcrReplicationRoleReconcilerProps): Validat
   ) {
     fail(`eventConcurrency must be a whole number from 1 to 100, or 'unreserved', not ${eventConcurrency}.`);
   }
+  let organization: ValidatedOrganization | undefined;
+  try {
+    organization =
+      props.organization && validateOrganization(props.organization, regions, (key) => `organization.${key}`);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   return {
     regions,
     schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
@@ -139,5 +157,6 @@ export function validateProps(props: EcrReplicationRoleReconcilerProps): Validat
     slackWebhookSecretArn,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     eventConcurrency,
+    organization,
   };
 }

@@ -4,7 +4,7 @@ import { iamPolicyFor, MEMBER_READ_ROLE_NAME, POLICY_PURPOSES } from '../core/pe
 import { oneOf, parseFlags } from './args.js';
 import type { Output } from './output.js';
 
-const POLICY_HELP = `Usage: ecr-role-reconciler policy [--for scan|organization|deploy]
+const POLICY_HELP = `Usage: ecr-role-reconciler policy [--for scan|organization|member|deploy]
 
 Prints the least-privilege IAM policy (JSON) a person or a CI job needs, ready for
 \`aws iam create-policy --policy-document file://policy.json\`. Read-only, except deploy.
@@ -15,13 +15,16 @@ Prints the least-privilege IAM policy (JSON) a person or a CI job needs, ready f
   organization  scan, plus organizations:ListAccounts and DescribeOrganization, and sts:AssumeRole on
                 ${MEMBER_READ_ROLE_NAME}, the read-only role the organization mode deploys in
                 each member account
+  member        the permissions of that read role itself (what the member StackSet deploys):
+                ecr:DescribeRegistry, the replication role's reads, and the Region opt-in reads
   deploy        what \`cdk deploy\` needs of the deploying principal: sts:AssumeRole on the CDK bootstrap
                 roles (cdk-*), through which CloudFormation deploys, and reading the stacks
 
 ARNs are for the aws partition: for another, replace arn:aws: (arn:aws-cn:, arn:aws-us-gov:).
 
 Options:
-  --for scan|organization|deploy  What the policy is for (default: scan)
+  --for scan|organization|member|deploy
+                                  What the policy is for (default: scan)
   -h, --help                      Show this help`;
 
 /** `policy`: the IAM policy for scan, an organization-wide scan or a deployment, as JSON on stdout. */

@@ -21,7 +21,7 @@ export function replicationRoleReadArns(partition: string, account: string): str
 export const MEMBER_READ_ROLE_NAME = 'ecr-replication-role-reconciler-read';
 
 /** What the policy is for: see {@link iamPolicyFor}. */
-export const POLICY_PURPOSES = ['scan', 'organization', 'deploy'] as const;
+export const POLICY_PURPOSES = ['scan', 'organization', 'deploy', 'member'] as const;
 export type PolicyPurpose = (typeof POLICY_PURPOSES)[number];
 
 export interface PolicyStatement {
@@ -48,6 +48,45 @@ const allow = (
 });
 
 /**
+ * The permissions of the member read role ({@link MEMBER_READ_ROLE_NAME}) in one account: what a reconcile of that
+ * account reads, and nothing else. One source for the role the organization mode deploys (its StackSet and the
+ * management account's stacks, with CloudFormation's `AWS::Partition` and `AWS::AccountId`) and for
+ * `ecr-role-reconciler policy --for member`. Both Region reads are there because a Region that answers ECR's
+ * `UnrecognizedClientException` is judged not enabled only from the account's own opt-in status: the hub's
+ * functions ask the Account Management API (`account:ListRegions`), `scan --organization` asks EC2
+ * (`ec2:DescribeRegions`, which also lists the Regions when none are given).
+ * `partition` and `account` may be CloudFormation tokens or `*`.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsaccountmanagement.html
+ * @example
+ * memberReadPolicy('aws', '111122223333').Statement.map((statement) => statement.Sid);
+ * // → ['ReadReplicationConfiguration', 'ReadReplicationRole', 'FollowRoleDeletion', 'ReadRegionOptInStatus', 'ListRegions']
+ */
+export function memberReadPolicy(partition: string, account: string): PolicyDocument {
+  const roleArns = replicationRoleReadArns(partition, account);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      // DescribeRegistry has no resource type: it can only be granted on `*`.
+      allow('ReadReplicationConfiguration', ['ecr:DescribeRegistry'], '*'),
+      allow(
+        'ReadReplicationRole',
+        ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
+        roleArns,
+      ),
+      // The deletion task id names the role; IAM authorizes this call on the role's ARN.
+      allow('FollowRoleDeletion', ['iam:GetServiceLinkedRoleDeletionStatus'], [roleArns[0] as string]),
+      allow(
+        'ReadRegionOptInStatus',
+        ['account:ListRegions'],
+        [`arn:${partition}:account::${account}:account`],
+      ),
+      // DescribeRegions has no resource type either.
+      allow('ListRegions', ['ec2:DescribeRegions'], '*'),
+    ],
+  };
+}
+
+/**
  * The least-privilege IAM policy a person or a CI job needs (in the `aws` partition; for another, replace `arn:aws:`):
  * - `scan`: read every Region's registry, list the Regions, read the role at any path and its deletion status,
  *   and who the caller is;
@@ -55,7 +94,8 @@ const allow = (
  *   ({@link MEMBER_READ_ROLE_NAME}) in each;
  * - `deploy`: what `cdk deploy` needs of the deploying principal with the modern CDK bootstrap — assuming the
  *   bootstrap roles (`cdk-*`: deploy, file publishing, lookup), through which CloudFormation acts, and reading the
- *   stacks it deploys and the bootstrap stack.
+ *   stacks it deploys and the bootstrap stack;
+ * - `member`: the member read role's own permissions ({@link memberReadPolicy}), for any account.
  * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
  */
 export function iamPolicyFor(purpose: PolicyPurpose): PolicyDocument {
@@ -108,5 +148,7 @@ export function iamPolicyFor(purpose: PolicyPurpose): PolicyDocument {
           ),
         ],
       };
+    case 'member':
+      return memberReadPolicy('aws', '*');
   }
 }

@@ -135,6 +135,8 @@ describe('the package', () => {
         'dist/lambda/event/index.mjs.map',
         'dist/lambda/recheck/index.mjs',
         'dist/lambda/recheck/index.mjs.map',
+        'dist/lambda/sweep/index.mjs',
+        'dist/lambda/sweep/index.mjs.map',
         'events/iam-delete-role.json',
         ...Object.values(pkg.bin),
       ]),
@@ -142,7 +144,7 @@ describe('the package', () => {
     const unexpected = files.filter(
       (path) =>
         !/^dist\/(functions|infra|events)\/.+\.(js|d\.ts)$/.test(path) &&
-        !/^dist\/lambda\/(event|recheck)\/index\.mjs(\.map)?$/.test(path) &&
+        !/^dist\/lambda\/(event|recheck|sweep)\/index\.mjs(\.map)?$/.test(path) &&
         !/^dist\/cli\/(chunks\/)?[\w-]+\.mjs(\.map)?$/.test(path) &&
         !/^events\/[\w.-]+\.json$/.test(path) &&
         !['LICENSE', 'README.md', 'package.json', 'events/README.md'].includes(path),

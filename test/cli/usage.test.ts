@@ -131,7 +131,7 @@ describe('mistyped commands and flags', () => {
     const result = await run(['demo', '--part', 'bogus']);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--part must be one of scan, events, all (got "bogus")');
+    expect(result.stderr).toContain('--part must be one of scan, events, organization, all (got "bogus")');
     expect(result.stdout).toBe('');
   });
 });

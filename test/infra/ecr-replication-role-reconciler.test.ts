@@ -6,17 +6,18 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { ALERT_TABLE_TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb-alert-store.js';
 import { SLACK_DEFAULTS } from '../../functions/adapters/slack/delivery.js';
 import { FINDING_CODES } from '../../functions/core/constants.js';
 import {
   ALERT_TABLE_KEY,
+  ALERT_TABLE_TTL_ATTRIBUTE,
   ENV,
   METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE,
 } from '../../functions/settings.js';
 import { bundleHandler, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, NODE_TARGET } from '../../infra/bundling.js';
 import { EcrReplicationRoleReconciler } from '../../infra/ecr-replication-role-reconciler.js';
 import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
+import { FUNCTION_TIMEOUT } from '../../infra/hub-functions.js';
 // The names the package's `./cdk` entry gives users of the construct.
 import {
   ALERTS_UNDELIVERED_METRIC,
@@ -163,7 +164,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
     expect(actual).toEqual(counts);
   });
 
-  it('runs both functions on Node.js 24, arm64, 512 MB, 2 minutes, with their own log groups', () => {
+  it('runs both functions on Node.js 24, arm64, 512 MB, with their own log groups', () => {
     // The bundles are built for the runtime's Node.js line.
     expect(NODE_TARGET).toBe('node24');
     for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
@@ -173,7 +174,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 512,
-        Timeout: 120,
+        Timeout: FUNCTION_TIMEOUT.toSeconds(),
         Role: arnOf(fn.role as IConstruct),
         LoggingConfig: { LogGroup: ref(fn.logGroup) },
       });
@@ -187,7 +188,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
   });
 
   it('gives each function the time to read and then send one Slack alert per finding code in its budget', () => {
-    // 20 s of reads, then the sends one after another, and a 10 s margin (the exact 120 s is pinned above).
+    // 20 s of reads, then the sends one after another, and a 10 s margin: 120 s with six finding codes.
     const worstCase = 20 + (FINDING_CODES.length * SLACK_DEFAULTS.budgetMs) / 1000;
     for (const fn of [reconciler.eventFunction, reconciler.recheckFunction]) {
       const timeout = resources[id(fn)]?.Properties.Timeout as unknown as number;
@@ -348,7 +349,7 @@ describe('EcrReplicationRoleReconciler: resources', () => {
     expect(resources[id(reconciler.graceQueue)]?.Properties).toEqual({
       MessageRetentionPeriod: 345600,
       SqsManagedSseEnabled: true,
-      VisibilityTimeout: 720,
+      VisibilityTimeout: 6 * FUNCTION_TIMEOUT.toSeconds(),
       RedrivePolicy: { deadLetterTargetArn: arnOf(recheck), maxReceiveCount: 5 },
     });
   });

@@ -7,6 +7,7 @@ describe('lambdaBundleDir', () => {
     expect(LAMBDA_BUNDLE_NAMES.map((name) => lambdaBundleDir(name, moduleUrl))).toEqual([
       '/app/node_modules/ecr-replication-role-reconciler/dist/lambda/event',
       '/app/node_modules/ecr-replication-role-reconciler/dist/lambda/recheck',
+      '/app/node_modules/ecr-replication-role-reconciler/dist/lambda/sweep',
     ]);
   });
 
