@@ -21,7 +21,7 @@ export function replicationRoleReadArns(partition: string, account: string): str
 export const MEMBER_READ_ROLE_NAME = 'ecr-replication-role-reconciler-read';
 
 /** What the policy is for: see {@link iamPolicyFor}. */
-export const POLICY_PURPOSES = ['scan', 'organization', 'deploy', 'member'] as const;
+export const POLICY_PURPOSES = ['scan', 'organization', 'member', 'deploy'] as const;
 export type PolicyPurpose = (typeof POLICY_PURPOSES)[number];
 
 export interface PolicyStatement {
