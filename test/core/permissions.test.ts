@@ -59,7 +59,7 @@ describe('memberReadPolicy', () => {
 
 describe('iamPolicyFor', () => {
   it('prints the member read role’s policy for any account with --for member', () => {
-    expect(POLICY_PURPOSES).toEqual(['scan', 'organization', 'deploy', 'member']);
+    expect(POLICY_PURPOSES).toEqual(['scan', 'organization', 'member', 'deploy']);
     expect(iamPolicyFor('member')).toEqual(memberReadPolicy('aws', '*'));
   });
 
