@@ -3,12 +3,12 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountEntry, AccountRegister } from '../core/ports.js';
 import { ALERT_TABLE_KEY } from '../settings.js';
+import { queryByPrefix } from './dynamodb-query.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -53,23 +53,12 @@ export class DynamoDbAccountRegister implements AccountRegister {
   }
 
   async accountEntries(): Promise<AccountEntry[]> {
-    const entries: AccountEntry[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': ALERT_TABLE_KEY.partitionKey, '#sk': ALERT_TABLE_KEY.sortKey },
-          ExpressionAttributeValues: marshall({ ':pk': REGISTER_PARTITION, ':prefix': ENTRY_PREFIX }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(this.toEntry(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries.sort((a, b) => a.account.localeCompare(b.account));
+    const items = await queryByPrefix(this.client, {
+      tableName: this.tableName,
+      partition: REGISTER_PARTITION,
+      prefix: ENTRY_PREFIX,
+    });
+    return items.map((item) => this.toEntry(item)).sort((a, b) => a.account.localeCompare(b.account));
   }
 
   async setAccountName(account: string, name: string): Promise<void> {

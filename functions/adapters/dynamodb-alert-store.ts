@@ -7,7 +7,6 @@ import {
   GetItemCommand,
   PutItemCommand,
   type PutItemCommandInput,
-  QueryCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -16,6 +15,7 @@ import type { AlertRecord } from '../core/alert-types.js';
 import { assertVersionStep } from '../core/alerts.js';
 import type { AlertStore, FollowedDeletion } from '../core/ports.js';
 import { ALERT_TABLE_KEY, ALERT_TABLE_TTL_ATTRIBUTE } from '../settings.js';
+import { queryByPrefix } from './dynamodb-query.js';
 
 export { ALERT_TABLE_TTL_ATTRIBUTE };
 
@@ -79,24 +79,13 @@ export class DynamoDbAlertStore implements AlertStore {
   }
 
   async load(account: string): Promise<AlertRecord[]> {
-    const records: AlertRecord[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': ALERT_TABLE_KEY.partitionKey, '#sk': ALERT_TABLE_KEY.sortKey },
-          ExpressionAttributeValues: { ':pk': { S: accountKey(account) }, ':prefix': { S: ALERT_PREFIX } },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-          Limit: this.pageSize,
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(this.toRecord(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryByPrefix(this.client, {
+      tableName: this.tableName,
+      partition: accountKey(account),
+      prefix: ALERT_PREFIX,
+      pageSize: this.pageSize,
+    });
+    return items.map((item) => this.toRecord(item));
   }
 
   async compareAndSet(next: AlertRecord, expectedVersion: number): Promise<boolean> {
