@@ -105,7 +105,9 @@ describe('policy', () => {
     const help = await runMain(['policy', '--help']);
     const bad = await runMain(['policy', '--for', 'everything']);
 
-    expect(help.stdout).toContain('Usage: ecr-role-reconciler policy [--for scan|organization|member|deploy]');
+    expect(help.stdout).toContain(
+      'Usage: ecr-role-reconciler policy [--for scan|organization|member|deploy]',
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--for must be one of scan, organization, member, deploy');
   });
