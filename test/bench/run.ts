@@ -1,19 +1,27 @@
 /**
  * `npm run bench`: the installed command's start-up beside a bare Node start (see startup.ts), scan wall time against
  * the local account with a fixed per-call latency, as a ratio to that latency (median of several runs), the AWS calls
- * per scan, and each Lambda bundle's size and cold load time.
+ * per scan, each Lambda bundle's size and cold load time, and the organization sweep (organization.ts).
+ * `npm run bench -- organization` runs the organization sweep alone.
  * Figures go in the README. No timing is asserted anywhere in the tests: these machines are shared and noisy.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { cliAccountReader } from '../../functions/cli/reader.js';
 import { DEFAULT_ENABLED_REGIONS } from '../../functions/local-account/index.js';
 import { scanAccount } from '../../functions/reconcile/scan.js';
 import { BUNDLE_OPTIONS, HANDLER_ENTRIES } from '../../infra/bundling.js';
+import { startAccountThread } from './account-thread.js';
+import {
+  benchOrganization,
+  describeMachine,
+  loadNow,
+  organizationTable,
+  type SweepFigures,
+} from './organization.js';
 import { benchStartup, startupTable } from './startup.js';
 
 /** 50 ms: a near Region; 100 ms: a typical cross-Region round trip. */
@@ -26,40 +34,13 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
-/** Starts the local account in a worker thread; `ask` sends it one request and waits for the answer. */
-async function startAccountThread(regions: string[], latencyMs: number) {
-  // The worker loads the TypeScript module through tsx, as this process does.
-  const script = new URL('./local-account-worker.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}));`,
-    { eval: true, workerData: { regions, latencyMs, replicateFrom: regions[0] } },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', (message: { url: string }) => resolve(message.url));
-  });
-  let next = 0;
-  const ask = (op: 'calls' | 'resetCalls' | 'close') =>
-    new Promise<number>((resolve) => {
-      const id = ++next;
-      const onMessage = (message: { id: number; value: number }) => {
-        if (message.id !== id) return;
-        worker.off('message', onMessage);
-        resolve(message.value);
-      };
-      worker.on('message', onMessage);
-      worker.postMessage({ id, op });
-    });
-  return { url, ask };
-}
-
 /** `given`: the Regions are named (`--regions`, and always on Lambda), so the scan does not list them first. */
 async function benchScan(regionCount: number, latencyMs: number, given = false) {
   const regions = Array.from(
     { length: regionCount },
     (_, i) => DEFAULT_ENABLED_REGIONS[i] ?? `zz-bench-${i + 1}`,
   );
-  const account = await startAccountThread(regions, latencyMs);
+  const account = await startAccountThread({ regions, latencyMs, replicateFrom: regions[0] });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: account.url,
     AWS_ACCESS_KEY_ID: 'local',
@@ -124,44 +105,90 @@ async function benchBundles() {
   }
 }
 
-// The installed command against the local account's default Regions, answering at once: only start-up is left. If
-// the package cannot be installed or its command does not run, the other figures are still taken, and the run fails.
-const startupAccount = await startAccountThread([...DEFAULT_ENABLED_REGIONS], 0);
-const startup = await benchStartup(startupAccount.url, DEFAULT_ENABLED_REGIONS).then(
-  (figures) => ({ table: startupTable(figures) }),
-  (error: unknown) => ({ failure: error instanceof Error ? error.message : String(error) }),
-);
-await startupAccount.ask('close');
-process.stderr.write('timed the installed command\n');
-
-const scans = [];
-for (const latencyMs of LATENCIES_MS) {
-  for (const count of REGION_COUNTS) {
-    scans.push(await benchScan(count, latencyMs));
-    process.stderr.write(`scanned ${count} Regions at ${latencyMs} ms\n`);
+/**
+ * The organization sweep at each size (env `BENCH_ORGANIZATION_SIZES`, default 100 and 1,000 members): at 100, the
+ * median of 5 runs after a warm-up; at 1,000, one run in the full bench (about half a minute each) and 3 with
+ * `npm run bench -- organization`. `BENCH_ORGANIZATION_ARGS` adds arguments to `scan` (e.g.
+ * `--account-concurrency 25`); `BENCH_ORGANIZATION_CLI` runs another build of the command (its
+ * `ecr-role-reconciler.mjs`), e.g. to compare with an earlier one.
+ */
+async function organizationSweeps(runsAtThousand: number): Promise<SweepFigures[]> {
+  const sizes = (process.env.BENCH_ORGANIZATION_SIZES ?? '100,1000').split(',').map(Number);
+  const extraArgs = process.env.BENCH_ORGANIZATION_ARGS?.split(' ').filter(Boolean);
+  const cli = process.env.BENCH_ORGANIZATION_CLI || undefined;
+  const sweeps: SweepFigures[] = [];
+  for (const members of sizes) {
+    const runs = members >= 1000 ? runsAtThousand : 5;
+    sweeps.push(
+      await benchOrganization({
+        members,
+        runs,
+        warmUps: members >= 1000 ? 0 : 1,
+        latencyMs: 50,
+        extraArgs,
+        cli,
+      }),
+    );
+    process.stderr.write(`swept an organization of ${members} members ${runs} times\n`);
   }
-  scans.push(await benchScan(Math.max(...REGION_COUNTS), latencyMs, true));
+  return sweeps;
 }
-const bundles = await benchBundles();
 
-console.log(`Scan against the local account, median of ${RUNS} runs each (Node ${process.version}):\n`);
-console.log(
-  '| latency per call | Regions | median wall time | ratio to latency | AWS calls per scan | calls − Regions |',
-);
-console.log('|---:|---:|---:|---:|---:|---:|');
-for (const s of scans) {
-  console.log(
-    `| ${s.latencyMs} ms | ${s.regionCount}${s.given ? ' given' : ''} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`,
-  );
+if (process.argv.slice(2).includes('organization')) {
+  const load = loadNow();
+  console.log(organizationTable(await organizationSweeps(3), describeMachine(load)));
+} else {
+  await fullBench();
 }
-console.log(
-  `\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`,
-);
-console.log('| function | bundle size | cold module load |');
-console.log('|---|---:|---:|');
-for (const b of bundles) console.log(`| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`);
-if ('table' in startup) console.log(`\n${startup.table}`);
-else {
-  console.log(`\nStart-up of the installed command: not measured: ${startup.failure}`);
-  process.exitCode = 1;
+
+async function fullBench(): Promise<void> {
+  // The installed command against the local account's default Regions, answering at once: only start-up is left. If
+  // the package cannot be installed or its command does not run, the other figures are still taken, and the run fails.
+  const startupAccount = await startAccountThread({
+    regions: [...DEFAULT_ENABLED_REGIONS],
+    latencyMs: 0,
+    replicateFrom: DEFAULT_ENABLED_REGIONS[0],
+  });
+  const startup = await benchStartup(startupAccount.url, DEFAULT_ENABLED_REGIONS).then(
+    (figures) => ({ table: startupTable(figures) }),
+    (error: unknown) => ({ failure: error instanceof Error ? error.message : String(error) }),
+  );
+  await startupAccount.ask('close');
+  process.stderr.write('timed the installed command\n');
+
+  const scans = [];
+  for (const latencyMs of LATENCIES_MS) {
+    for (const count of REGION_COUNTS) {
+      scans.push(await benchScan(count, latencyMs));
+      process.stderr.write(`scanned ${count} Regions at ${latencyMs} ms\n`);
+    }
+    scans.push(await benchScan(Math.max(...REGION_COUNTS), latencyMs, true));
+  }
+  const bundles = await benchBundles();
+  const load = loadNow();
+  const sweeps = await organizationSweeps(1);
+  const machine = describeMachine(load);
+
+  console.log(`Scan against the local account, median of ${RUNS} runs each (Node ${process.version}):\n`);
+  console.log(
+    '| latency per call | Regions | median wall time | ratio to latency | AWS calls per scan | calls − Regions |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const s of scans) {
+    console.log(
+      `| ${s.latencyMs} ms | ${s.regionCount}${s.given ? ' given' : ''} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`,
+    );
+  }
+  console.log(
+    `\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`,
+  );
+  console.log('| function | bundle size | cold module load |');
+  console.log('|---|---:|---:|');
+  for (const b of bundles) console.log(`| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`);
+  if ('table' in startup) console.log(`\n${startup.table}`);
+  else {
+    console.log(`\nStart-up of the installed command: not measured: ${startup.failure}`);
+    process.exitCode = 1;
+  }
+  console.log(`\n${organizationTable(sweeps, machine)}`);
 }
