@@ -134,9 +134,12 @@ async function organizationSweeps(runsAtThousand: number): Promise<SweepFigures[
   return sweeps;
 }
 
-if (process.argv.slice(2).includes('organization')) {
+const parts = process.argv.slice(2);
+if (parts.includes('organization')) {
   const load = loadNow();
   console.log(organizationTable(await organizationSweeps(3), describeMachine(load)));
+} else if (parts.includes('bundles')) {
+  console.log(bundleTable(await benchBundles()));
 } else {
   await fullBench();
 }
@@ -179,16 +182,21 @@ async function fullBench(): Promise<void> {
       `| ${s.latencyMs} ms | ${s.regionCount}${s.given ? ' given' : ''} | ${s.medianMs.toFixed(0)} ms | ${s.ratio.toFixed(2)} | ${s.calls} | ${s.calls - s.regionCount} |`,
     );
   }
-  console.log(
-    `\nLambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`,
-  );
-  console.log('| function | bundle size | cold module load |');
-  console.log('|---|---:|---:|');
-  for (const b of bundles) console.log(`| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`);
+  console.log(`\n${bundleTable(bundles)}`);
   if ('table' in startup) console.log(`\n${startup.table}`);
   else {
     console.log(`\nStart-up of the installed command: not measured: ${startup.failure}`);
     process.exitCode = 1;
   }
   console.log(`\n${organizationTable(sweeps, machine)}`);
+}
+
+/** The Lambda bundles' sizes and cold module loads, as a README table. */
+function bundleTable(bundles: readonly { name: string; kb: number; loadMs: number }[]): string {
+  return [
+    `Lambda bundles (esbuild, minified ESM, as deployed), cold module load median of ${RUNS} fresh processes:\n`,
+    '| function | bundle size | cold module load |',
+    '|---|---:|---:|',
+    ...bundles.map((b) => `| ${b.name} | ${b.kb.toFixed(0)} KB | ${b.loadMs.toFixed(0)} ms |`),
+  ].join('\n');
 }
