@@ -68,7 +68,7 @@ export const SharedSettings = z.object({
 export type SharedSettings = z.infer<typeof SharedSettings>;
 
 /** How each shared setting is described when it is wrong, with the fix. */
-export const SETTING_RULES: Record<keyof SharedSettings, string> = {
+const SETTING_RULES: Record<keyof SharedSettings, string> = {
   regions: 'Region codes, e.g. us-east-1,eu-west-1',
   graceSeconds: `a whole number from ${GRACE_SECONDS.min} to ${GRACE_SECONDS.max} (SQS's longest delay)`,
   reminderHours: `a number from ${REMINDER_HOURS.min} to ${REMINDER_HOURS.max}`,

@@ -76,7 +76,7 @@ export function addHubQueues(scope: Construct, functionTimeout: Duration, organi
 }
 
 /** An SQS queue (`id` in `scope`) encrypted with SQS-managed keys and reached over TLS only. */
-export function secureQueue(scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue {
+function secureQueue(scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue {
   return new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,

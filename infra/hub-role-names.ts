@@ -4,7 +4,7 @@ import { partitionOfRegion } from '../functions/core/partition.js';
 export type NamedFunctionRole = 'event' | 'recheck' | 'sweep';
 
 /** The hub functions that read the member accounts, so the member read role trusts their roles. */
-export const MEMBER_READERS: readonly NamedFunctionRole[] = ['event', 'recheck'];
+const MEMBER_READERS: readonly NamedFunctionRole[] = ['event', 'recheck'];
 
 /**
  * The execution role name of a hub function in organization mode: fixed (by function and hub Region), because the

@@ -78,12 +78,12 @@ export interface ValidatedOrganization {
 
 export const DEFAULT_ACCOUNT_CONCURRENCY = 10;
 /** The event source mapping's `MaximumConcurrency` bounds. */
-export const ACCOUNT_CONCURRENCY = { min: 2, max: 1000 } as const;
+const ACCOUNT_CONCURRENCY = { min: 2, max: 1000 } as const;
 
 /** @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** An OU id, or the root's id. @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html */
-export const ORGANIZATIONAL_UNIT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+const ORGANIZATIONAL_UNIT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 /** An IAM role ARN in any partition, at any path. */
 export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 /** @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */

@@ -6,7 +6,7 @@ import type { RegionOptInReader } from './account-reader.js';
 import { callWithin } from './aws-error.js';
 
 /** How long `ListRegions` may take, every page and the SDK's retries included, unless told otherwise. */
-export const DEFAULT_ACCOUNT_REGIONS_TIMEOUT_MS = 10_000;
+const DEFAULT_ACCOUNT_REGIONS_TIMEOUT_MS = 10_000;
 
 /** The largest page `ListRegions` gives. */
 const PAGE_SIZE = 50;

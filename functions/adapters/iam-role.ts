@@ -11,7 +11,7 @@ import type { DeletionTask, RawRole, RoleRead } from '../core/types.js';
 import { type CallOutcome, callWithin, isAbsent } from './aws-error.js';
 
 /** How long each IAM read may take, the SDK's retries (and, for the policy lists, every page) included. */
-export const DEFAULT_IAM_TIMEOUT_MS = 10_000;
+const DEFAULT_IAM_TIMEOUT_MS = 10_000;
 
 const DELETION_STATUSES = ['SUCCEEDED', 'IN_PROGRESS', 'FAILED', 'NOT_STARTED'] as const;
 

@@ -6,7 +6,7 @@ import type { AwsError } from '../core/types.js';
 import { callWithin } from './aws-error.js';
 
 /** How long `GetCallerIdentity` may take, the SDK's retries included, unless told otherwise. */
-export const DEFAULT_IDENTITY_TIMEOUT_MS = 10_000;
+const DEFAULT_IDENTITY_TIMEOUT_MS = 10_000;
 
 /** What to do about errors that mean "no usable credentials", keyed by error code. */
 const CREDENTIALS_HELP: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@ import type { RegionLister, RegionOptInReader } from './account-reader.js';
 import { callWithin } from './aws-error.js';
 
 /** How long `DescribeRegions` may take, the SDK's retries included, unless told otherwise. */
-export const DEFAULT_REGIONS_TIMEOUT_MS = 10_000;
+const DEFAULT_REGIONS_TIMEOUT_MS = 10_000;
 
 /** The account's Regions as one `DescribeRegions` call reports them. */
 export interface Ec2Regions {

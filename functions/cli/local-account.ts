@@ -18,7 +18,7 @@ import { colorWanted, type Output, widthOf } from './output.js';
 import { publishedAsText, slackAsText } from './render/received-messages.js';
 import { ANSI_STYLE, PLAIN_STYLE } from './render/text-style.js';
 
-export const LOCAL_ACCOUNT_HELP = `Usage: ecr-role-reconciler local-account [--port N] [--scenario NAME] [--regions a,b,c] [--latency-ms N]
+const LOCAL_ACCOUNT_HELP = `Usage: ecr-role-reconciler local-account [--port N] [--scenario NAME] [--regions a,b,c] [--latency-ms N]
 
 Serves the embedded local account (ECR, IAM, EC2, STS, SNS, Organizations wire protocols and a Slack
 webhook sink) on 127.0.0.1 until interrupted (Ctrl-C), so that any AWS SDK or CLI can be pointed at

@@ -6,7 +6,7 @@ import type { DeletionTask, Report } from './types.js';
  * still pending, failed or unreadable has said what it can, and following it further would keep its finding open
  * forever.
  */
-export const DELETION_TASK_LIFETIME_MS = 24 * 3600_000;
+const DELETION_TASK_LIFETIME_MS = 24 * 3600_000;
 
 /** Whether to keep following a deletion task after this read of it, and if not, why (said once, in the log). */
 export type DeletionTaskFate =

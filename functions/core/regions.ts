@@ -83,11 +83,6 @@ export const DEFAULT_ENABLED_REGIONS = [
 const ALL_KNOWN: readonly string[] = Object.values(KNOWN_REGIONS).flat();
 const KNOWN: ReadonlySet<string> = new Set(ALL_KNOWN);
 
-/** Is `region` a Region of some partition? */
-export function isKnownRegion(region: string): boolean {
-  return KNOWN.has(region);
-}
-
 /**
  * Refuses Region names no partition has, naming for each the closest known Region: a misspelt Region would
  * otherwise be read, fail, and be judged `not-enabled` or `unreadable`.

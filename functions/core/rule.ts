@@ -15,7 +15,7 @@ import type {
  * never taken as "not replicating" (safety invariant 1): without a replicating Region and with anything unseen,
  * the desired state is `unknown`. Reading no Region at all proves nothing either.
  */
-export function desiredRoleState(regions: readonly RegionReport[], regionsListed = true): DesiredRole {
+function desiredRoleState(regions: readonly RegionReport[], regionsListed = true): DesiredRole {
   if (regions.some((region) => region.state === 'replicating')) return 'present';
   // Not one registry answered (e.g. every Region "not enabled", which is also how ECR answers a bad token).
   const noneRead = !regions.some((region) => region.state === 'not-replicating');
@@ -50,7 +50,7 @@ export function accountView(read: AccountRead): AccountView {
 }
 
 /** The findings of every rule that does not hold, in the order of `FINDING_RULES`. */
-export function findingsFor(view: AccountView): Finding[] {
+function findingsFor(view: AccountView): Finding[] {
   const findings: Finding[] = [];
   for (const rule of FINDING_RULES) {
     const finding = findingOf(rule, view);

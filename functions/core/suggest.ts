@@ -4,7 +4,7 @@
  * @example
  * editDistance('scna', 'scan'); // → 1
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) =>

@@ -11,7 +11,7 @@ export interface OrganizationAccount {
 }
 
 /** How long listing the whole organization may take, every page and the SDK's retries included. */
-export const DEFAULT_LIST_TIMEOUT_MS = 60_000;
+const DEFAULT_LIST_TIMEOUT_MS = 60_000;
 
 /** The page size `ListAccounts` allows at most. */
 const PAGE_SIZE = 20;

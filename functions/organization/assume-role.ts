@@ -11,7 +11,7 @@ export const SESSION_NAME = 'ecr-role-reconciler';
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 /** How long one `AssumeRole` may take, the SDK's retries (throttling included) within it. */
-export const DEFAULT_ASSUME_TIMEOUT_MS = 10_000;
+const DEFAULT_ASSUME_TIMEOUT_MS = 10_000;
 
 export interface AssumeRoleRequest {
   readonly roleArn: string;

@@ -13,7 +13,7 @@ export interface OutgoingMessage {
 }
 
 /** SQS takes at most 10 messages per `SendMessageBatch`. */
-export const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_ENTRIES = 10;
 
 export interface SendBatchesOptions {
   readonly clock: Clock;
