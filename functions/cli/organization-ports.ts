@@ -5,9 +5,6 @@ import type { CredentialSource, OrganizationScanPorts } from '../organization/sc
 import { clientConfig, instrument, type SdkSetup } from './aws.js';
 import { cliAccountReader } from './reader.js';
 
-/** Attempts for `AssumeRole` and `ListAccounts`, the calls a large organization throttles. */
-const THROTTLED_CALL_ATTEMPTS = 6;
-
 /** How an organization scan reads: the timeouts, and the caller's home Region (STS, Organizations, IAM's partition). */
 export interface OrganizationPortsOptions {
   readonly homeRegion: string | undefined;
@@ -41,14 +38,19 @@ export async function organizationPorts(
     import('@aws-sdk/client-organizations'),
     import('@smithy/node-http-handler'),
   ]);
-  const [{ listOrganizationAccounts }, { assumeRole }, { memberReader }, { ClientPool }, { ec2Regions }] =
-    await Promise.all([
-      import('../organization/accounts.js'),
-      import('../organization/assume-role.js'),
-      import('../organization/member-reader.js'),
-      import('../organization/client-pool.js'),
-      import('../adapters/regions.js'),
-    ]);
+  const [
+    { listOrganizationAccounts },
+    { assumeRole, THROTTLED_CALL_RETRIES },
+    { memberReader },
+    { ClientPool },
+    { ec2Regions },
+  ] = await Promise.all([
+    import('../organization/accounts.js'),
+    import('../organization/assume-role.js'),
+    import('../organization/member-reader.js'),
+    import('../organization/client-pool.js'),
+    import('../adapters/regions.js'),
+  ]);
   const agent = { keepAlive: true, maxSockets: options.maxSockets };
   const requestHandler = new NodeHttpHandler({
     httpsAgent: new HttpsAgent(agent),
@@ -61,11 +63,12 @@ export async function organizationPorts(
     ...(credentials ? { credentials } : {}),
   });
   const homeRegion = options.homeRegion ?? DEFAULT_HOME_REGION;
-  // AssumeRole and ListAccounts are throttled per calling account, however many accounts are read: more attempts
-  // than the SDK's default, and adaptive retries that slow the whole run down when STS or Organizations says so.
-  const throttled = { maxAttempts: THROTTLED_CALL_ATTEMPTS, retryMode: 'adaptive' } as const;
-  const sts = instrument(new STSClient({ ...config(homeRegion), ...throttled }), setup);
-  const organizations = instrument(new OrganizationsClient({ ...config(homeRegion), ...throttled }), setup);
+  // AssumeRole and ListAccounts: retried as STS and Organizations throttling wants (see THROTTLED_CALL_RETRIES).
+  const sts = instrument(new STSClient({ ...config(homeRegion), ...THROTTLED_CALL_RETRIES }), setup);
+  const organizations = instrument(
+    new OrganizationsClient({ ...config(homeRegion), ...THROTTLED_CALL_RETRIES }),
+    setup,
+  );
   const clients = {
     ecr: (region: string, credentials?: CredentialSource) =>
       instrument(new ECRClient(config(region, credentials)), setup),

@@ -10,6 +10,13 @@ export const SESSION_NAME = 'ecr-role-reconciler';
 /** Credentials are renewed this long before they expire, so that no call is signed with credentials about to lapse. */
 const RENEW_BEFORE_MS = 5 * 60_000;
 
+/**
+ * The retries for `AssumeRole` and `ListAccounts`, which STS and Organizations throttle per calling account however
+ * many accounts are read: more attempts than the SDK's default, and adaptive retries that slow every call of the
+ * client down when the service says so. Given to every STS and Organizations client that makes those calls.
+ */
+export const THROTTLED_CALL_RETRIES = { maxAttempts: 6, retryMode: 'adaptive' } as const;
+
 /** How long one `AssumeRole` may take, the SDK's retries (throttling included) within it. */
 const DEFAULT_ASSUME_TIMEOUT_MS = 10_000;
 

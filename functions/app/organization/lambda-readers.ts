@@ -9,7 +9,7 @@ import { accountRegionOptIn } from '../../adapters/account-regions.js';
 import { readIdentity } from '../../adapters/identity.js';
 import type { Clock } from '../../clock.js';
 import type { AccountAccess, AccountReader } from '../../core/ports.js';
-import { assumeRole } from '../../organization/assume-role.js';
+import { assumeRole, THROTTLED_CALL_RETRIES } from '../../organization/assume-role.js';
 import { memberReader } from '../../organization/member-reader.js';
 import type { CredentialSource } from '../../organization/scan-organization.js';
 import { organizationReaders } from './account-readers.js';
@@ -32,7 +32,7 @@ export function lambdaOrganizationReaders(
   let sts: STSClient | undefined;
   let requestHandler: NodeHttpHandler | undefined;
   const stsClient = () => {
-    sts ??= new STSClient({});
+    sts ??= new STSClient({ ...THROTTLED_CALL_RETRIES });
     return sts;
   };
   const config = (region: string, credentials: CredentialSource | undefined) => {

@@ -9,7 +9,7 @@ import { type Clock, systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
 import { AwsCallError } from '../../core/errors.js';
 import { listOrganizationAccounts } from '../../organization/accounts.js';
-import { assumeRole } from '../../organization/assume-role.js';
+import { assumeRole, THROTTLED_CALL_RETRIES } from '../../organization/assume-role.js';
 import { ENV, METRIC_NAMESPACE, SERVICE_NAME } from '../../settings.js';
 import { requiredSetting } from '../required-setting.js';
 import { sendMessageBatches } from './send-batches.js';
@@ -74,10 +74,14 @@ function organizationsClient(
 ): () => Promise<OrganizationsClient> {
   let client: Promise<OrganizationsClient> | undefined;
   const make = async (): Promise<OrganizationsClient> => {
-    if (!listRoleArn) return new OrganizationsClient({});
-    const assumed = await assumeRole(new STSClient({}), { roleArn: listRoleArn }, clock);
+    if (!listRoleArn) return new OrganizationsClient({ ...THROTTLED_CALL_RETRIES });
+    const assumed = await assumeRole(
+      new STSClient({ ...THROTTLED_CALL_RETRIES }),
+      { roleArn: listRoleArn },
+      clock,
+    );
     if (!assumed.ok) throw new AwsCallError('AssumeRole', assumed.error);
-    return new OrganizationsClient({ credentials: assumed.credentials });
+    return new OrganizationsClient({ ...THROTTLED_CALL_RETRIES, credentials: assumed.credentials });
   };
   return () => {
     client ??= make().catch((error: unknown) => {
