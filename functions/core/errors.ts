@@ -19,3 +19,15 @@ export class AwsCallError extends Error {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * The AWS error a failure carries: an {@link AwsCallError}'s own, else the error's name and message (a configuration
+ * or programming error, which has no AWS code).
+ */
+export function awsErrorOf(error: unknown): AwsError {
+  if (error instanceof AwsCallError) return error.awsError;
+  if (error && typeof error === 'object' && 'awsError' in error)
+    return (error as { awsError: AwsError }).awsError;
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  return { code: name, message };
+}

@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Clock } from '../clock.js';
 import { mapBounded } from '../core/bounded.js';
-import { UsageError } from '../core/errors.js';
+import { awsErrorOf, UsageError } from '../core/errors.js';
 import {
   type AccountReport,
   type OrganizationReport,
@@ -137,7 +137,8 @@ async function callerRegions(ports: OrganizationScanPorts): Promise<readonly str
   }
 }
 
+/** `AccessDeniedException: You don't have permissions…` */
 function describe(error: unknown): string {
-  const awsError = (error as { awsError?: { code: string; message: string } }).awsError;
-  return awsError ? `${awsError.code}: ${awsError.message}` : (error as Error).message;
+  const { code, message } = awsErrorOf(error);
+  return `${code}: ${message}`;
 }

@@ -1,5 +1,6 @@
 import { parseArn } from '../core/arn.js';
 import { mapBounded } from '../core/bounded.js';
+import { awsErrorOf } from '../core/errors.js';
 import { partitionOfRegion } from '../core/partition.js';
 import type { AccountReader, RegionOptIn } from '../core/ports.js';
 import type { AccountRead, AwsError, RegistryRead, RoleRead } from '../core/types.js';
@@ -145,11 +146,4 @@ function accountFromReads(registries: readonly RegistryRead[], role: RoleRead): 
 function partitionOf(role: RoleRead, registries: readonly RegistryRead[]): string {
   const fromRole = role.outcome === 'present' ? parseArn(role.role.arn)?.partition : undefined;
   return fromRole ?? partitionOfRegion(registries[0]?.region ?? '');
-}
-
-function awsErrorOf(error: unknown): AwsError {
-  if (error && typeof error === 'object' && 'awsError' in error)
-    return (error as { awsError: AwsError }).awsError;
-  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-  return { code: name, message };
 }
