@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { consumeQueue } from './queue-consumer.js';
 
 /** The grace queue between the two functions. */
 interface GraceRecheck {
@@ -23,20 +24,10 @@ export function connectGraceRecheck({ eventFunction, recheckFunction, graceQueue
       resources: [graceQueue.queueArn],
     }),
   );
-  // What the SQS event source mapping needs, and no more (grantConsumeMessages adds ChangeMessageVisibility and
-  // GetQueueUrl). https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions
-  recheckFunction.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'ConsumeRechecks',
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [graceQueue.queueArn],
-    }),
-  );
-  recheckFunction.addEventSourceMapping('GraceQueue', {
-    eventSourceArn: graceQueue.queueArn,
-    // One re-check, one reconcile: a batch of them would share one function timeout.
-    batchSize: 1,
+  consumeQueue(recheckFunction, {
+    id: 'GraceQueue',
+    sid: 'ConsumeRechecks',
+    queue: graceQueue,
     maxConcurrency: 2,
-    reportBatchItemFailures: true,
   });
 }

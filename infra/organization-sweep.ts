@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { addOccurrenceAlarm } from './hub-alarms.js';
 import { grantAccountListing } from './organization-grants.js';
 import type { ValidatedOrganization } from './organization-props.js';
+import { consumeQueue } from './queue-consumer.js';
 import type { ReconcilerFunction } from './reconciler-function.js';
 
 /** The sweep and what it feeds. */
@@ -53,22 +54,12 @@ export function connectOrganizationSweep(scope: Construct, sweep: OrganizationSw
       resources: [accountQueue.queueArn],
     }),
   );
-  // What the SQS event source mapping needs, and no more (as for the grace queue).
-  // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions
-  recheckFunction.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'ConsumeAccounts',
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [accountQueue.queueArn],
-    }),
-  );
-  recheckFunction.addEventSourceMapping('AccountQueue', {
-    eventSourceArn: accountQueue.queueArn,
-    // One account, one reconcile, within one function timeout.
-    batchSize: 1,
-    // Each reconcile assumes a role through STS, whose quota is this account's: a bounded number at once.
+  // Each reconcile assumes a role through STS, whose quota is this account's: a bounded number at once.
+  consumeQueue(recheckFunction, {
+    id: 'AccountQueue',
+    sid: 'ConsumeAccounts',
+    queue: accountQueue,
     maxConcurrency: organization.accountConcurrency,
-    reportBatchItemFailures: true,
   });
   const fiveMinutes = Duration.minutes(5);
   return {
