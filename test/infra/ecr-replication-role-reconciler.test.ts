@@ -8,12 +8,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { SLACK_DEFAULTS } from '../../functions/adapters/slack/delivery.js';
 import { FINDING_CODES } from '../../functions/core/constants.js';
-import {
-  ALERT_TABLE_KEY,
-  ALERT_TABLE_TTL_ATTRIBUTE,
-  ENV,
-  METRIC_NAMESPACE as HANDLER_METRIC_NAMESPACE,
-} from '../../functions/settings.js';
+import { ALERT_TABLE_KEY, ALERT_TABLE_TTL_ATTRIBUTE, ENV } from '../../functions/settings.js';
 import { bundleHandler, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, NODE_TARGET } from '../../infra/bundling.js';
 import { EcrReplicationRoleReconciler } from '../../infra/ecr-replication-role-reconciler.js';
 import { FORWARDER_ALARM_PREFIX } from '../../infra/forwarder-stack.js';
@@ -236,10 +231,6 @@ describe('EcrReplicationRoleReconciler: resources', () => {
       Variables: { ...common, [ENV.graceQueueUrl]: ref(reconciler.graceQueue), [ENV.graceSeconds]: '120' },
     });
     expect(resources[id(reconciler.recheckFunction)]?.Properties.Environment).toEqual({ Variables: common });
-  });
-
-  it('publishes metrics in the namespace the handlers use', () => {
-    expect(METRIC_NAMESPACE).toBe(HANDLER_METRIC_NAMESPACE);
   });
 
   it('deploys each function from its prebuilt bundle folder, dist/lambda/<name>, holding only the bundle', () => {
